@@ -1,0 +1,59 @@
+// swift-tools-version: 6.2
+// replab: a teaching REPL and visualizer for data replication.
+import PackageDescription
+
+// Our own targets build with every warning as an error; dependencies are left alone.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "replab",
+    products: [
+        .executable(name: "replab", targets: ["replab"]),
+        .executable(name: "replab-bench", targets: ["replab-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // The deterministic core: virtual clock, seeded PRNG, in-flight messages, faults, trace.
+        // No I/O, no wall-clock time, no system randomness.
+        .target(
+            name: "ReplabKernel",
+            dependencies: [.product(name: "Collections", package: "swift-collections")],
+            swiftSettings: strict),
+        // Replication models on top of the kernel: pure handlers that return effects.
+        .target(name: "ReplabModels", dependencies: ["ReplabKernel"], swiftSettings: strict),
+        // The PBS (probabilistically bounded staleness) Monte Carlo lab; pure computation.
+        .target(name: "ReplabPBS", swiftSettings: strict),
+        // The command language (parser, session executor, views, checker), independent of any terminal.
+        .target(
+            name: "ReplabCommands",
+            dependencies: ["ReplabKernel", "ReplabModels", "ReplabPBS"],
+            swiftSettings: strict),
+        // A tiny C shim over GNU readline (Swift 6 cannot assign readline's C globals itself).
+        .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
+        // The interactive terminal: line editing, history, completion, Ctrl-C.
+        .target(name: "ReplabTerminal", dependencies: ["CReadline", "ReplabCommands"], swiftSettings: strict),
+        // The thin executable.
+        .executableTarget(
+            name: "replab",
+            dependencies: [
+                "ReplabCommands", "ReplabTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // Benchmarks (release build): W1 on the kernel, PBS sampling.
+        .executableTarget(
+            name: "replab-bench",
+            dependencies: ["ReplabKernel", "ReplabPBS"],
+            swiftSettings: strict),
+        .testTarget(name: "ReplabKernelTests", dependencies: ["ReplabKernel"], swiftSettings: strict),
+        .testTarget(name: "ReplabModelsTests", dependencies: ["ReplabModels"], swiftSettings: strict),
+        .testTarget(name: "ReplabPBSTests", dependencies: ["ReplabPBS"], swiftSettings: strict),
+        .testTarget(
+            name: "ReplabCommandsTests",
+            dependencies: ["ReplabCommands"],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+int creadline_placeholder(void) { return 0; }

@@ -1,0 +1,243 @@
+import ReplabPBS
+
+/// What `help` says about one command.
+public struct CommandHelp: Sendable {
+    public let name: String
+    public let group: String
+    public let syntax: String
+    public let summary: String
+    public let detail: String
+    public let example: String
+}
+
+/// Every command, grouped by purpose: the source of `help`, of "did you mean" and of tab completion.
+public enum Catalog {
+    public static let groups = [
+        "Build a cluster", "Client operations", "Control the network", "Behaviour switches and actions",
+        "See it", "Session", "Labs",
+    ]
+
+    public static let commands: [CommandHelp] = [
+        CommandHelp(
+            name: "cluster", group: "Build a cluster",
+            syntax: "cluster leaderless [nodes=3] [n=3] [w=2] [r=2] [coordinator=client|node] [resolve=siblings|lww]",
+            summary: "build a new cluster (replaces the current one and its history)",
+            detail: """
+                leaderless: Dynamo-style. nodes replicas (A, B, …; at most 26), each key held by n of them
+                (its primaries on the hash ring; see show ring); a write waits for w acknowledgements and
+                a read for r replies (1 ≤ w, r ≤ n ≤ nodes).
+                coordinator=client (default): the client sends to the key's replicas itself; versions get
+                the client's dot (c1:1, c1:2, …), so every replica stores the same version.
+                coordinator=node: the client asks one node (via NODE, default the key's first primary),
+                which makes the version with its own dot (A:1, …), forwards it and answers after w acks.
+                resolve=siblings (default) keeps concurrent writes as siblings; resolve=lww keeps the
+                highest timestamp and silently discards the others, as real last-write-wins does.
+                single-leader and multi-leader clusters are described in COMMANDS.md; this build of
+                replab runs leaderless clusters.
+                """,
+            example: "cluster leaderless nodes=3 n=3 w=1 r=1"),
+        CommandHelp(
+            name: "put", group: "Client operations", syntax: "put KEY VALUE [via NODE] [as CLIENT] [blind]",
+            summary: "write a value",
+            detail: """
+                Sends the write and returns at once; the command that delivers the deciding message reports
+                the completion. The client sends the causal context of the last version of KEY it read or
+                wrote, so the write supersedes what it has seen; blind sends no context (a concurrent write).
+                Keys are lower-case words (x, cart, room-42); values are integers, words or "quoted strings".
+                """,
+            example: "put x 5 as c2"),
+        CommandHelp(
+            name: "get", group: "Client operations", syntax: "get KEY [via NODE] [as CLIENT]",
+            summary: "read a key: every sibling and its context",
+            detail: """
+                The read completes after r replies and returns every concurrent version (siblings) with its
+                version vector; the client remembers their context, so its next put of KEY replaces them.
+                """,
+            example: "get x as c1"),
+        CommandHelp(
+            name: "delete", group: "Client operations", syntax: "delete KEY [via NODE] [as CLIENT]",
+            summary: "delete a key (a tombstone unless tombstones are off)",
+            detail: """
+                A delete is a write of a tombstone: a version with no value, carrying the client's context.
+                With set tombstones off, replicas remove the key outright instead, and a replica that missed
+                the delete can bring the old value back (resurrection).
+                """,
+            example: "delete x"),
+        CommandHelp(
+            name: "insert", group: "Client operations", syntax: "insert KEY VALUE [via NODE] [as CLIENT]",
+            summary: "single- and multi-leader: insert a row (fails where it exists)",
+            detail: "Row operations replicate as operations; they belong to single-leader and multi-leader clusters.",
+            example: "insert room-1 alice"),
+        CommandHelp(
+            name: "update", group: "Client operations", syntax: "update KEY VALUE [via NODE] [as CLIENT]",
+            summary: "single- and multi-leader: update a row (does nothing where it is missing)",
+            detail: "Row operations replicate as operations; they belong to single-leader and multi-leader clusters.",
+            example: "update room-1 bob"),
+        CommandHelp(
+            name: "messages", group: "Control the network", syntax: "messages",
+            summary: "list the messages in flight",
+            detail: "Each message with its id, sender, receiver and what it carries (values with version vectors), in the scheduler's order; messages on cut links are marked.",
+            example: "messages"),
+        CommandHelp(
+            name: "step", group: "Control the network", syntax: "step [COUNT]",
+            summary: "deliver the next COUNT messages (default 1, oldest first)",
+            detail: "Delivers in the scheduler's order (oldest first), skipping messages on cut links. A message to a crashed replica is lost when its turn comes.",
+            example: "step 3"),
+        CommandHelp(
+            name: "deliver", group: "Control the network", syntax: "deliver SELECTOR…",
+            summary: "deliver exactly these messages, in id order",
+            detail: "SELECTOR is a message id (m4), a link (A->B, c1->A), to NODE, from NODE, or all. Messages on cut links cannot be delivered until heal.",
+            example: "deliver m3 m5"),
+        CommandHelp(
+            name: "drop", group: "Control the network", syntax: "drop SELECTOR…",
+            summary: "lose these messages",
+            detail: "SELECTOR is a message id (m4), a link (A->B), to NODE, from NODE, or all.",
+            example: "drop to C"),
+        CommandHelp(
+            name: "duplicate", group: "Control the network", syntax: "duplicate SELECTOR",
+            summary: "put a copy of each selected message in flight",
+            detail: "The copy gets a new id and is delivered like any other message (replicas handle duplicates idempotently).",
+            example: "duplicate m2"),
+        CommandHelp(
+            name: "run", group: "Control the network", syntax: "run [max=N]",
+            summary: "deliver until nothing deliverable is in flight (at most N; default 1000)",
+            detail: "Stops early at the bound (at most 100000) so a loop can never hang the session; messages on cut links stay in flight.",
+            example: "run max=20"),
+        CommandHelp(
+            name: "partition", group: "Control the network", syntax: "partition NODE… | NODE… [| …]",
+            summary: "cut every link between the groups",
+            detail: "Messages on cut links stay in flight, undeliverable, until heal. Clients may be placed in a group too (partition A c1 | B C); a participant named in no group reaches everyone.",
+            example: "partition A B | C"),
+        CommandHelp(
+            name: "heal", group: "Control the network", syntax: "heal", summary: "remove every partition",
+            detail: "Messages held on cut links become deliverable again.", example: "heal"),
+        CommandHelp(
+            name: "crash", group: "Control the network", syntax: "crash NODE",
+            summary: "crash a replica: it receives and sends nothing",
+            detail: "It keeps its durable state (its stored versions) but loses what it was coordinating. Messages that reach it while it is down are lost.",
+            example: "crash C"),
+        CommandHelp(
+            name: "recover", group: "Control the network", syntax: "recover NODE", summary: "bring a crashed replica back",
+            detail: "It comes back with the state it had when it crashed.", example: "recover C"),
+        CommandHelp(
+            name: "tick", group: "Control the network", syntax: "tick [COUNT]",
+            summary: "advance virtual time (default 1 tick; at most 10000)",
+            detail: "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, periodic anti-entropy starts.",
+            example: "tick 5"),
+        CommandHelp(
+            name: "seed", group: "Control the network", syntax: "seed N",
+            summary: "the seed of every random choice from now on",
+            detail: "The same script with the same seed prints the same output on every run and every machine.",
+            example: "seed 42"),
+        CommandHelp(
+            name: "set", group: "Behaviour switches and actions",
+            syntax: "set tombstones|read-repair|anti-entropy|sloppy on|off · set timeout TICKS · set gc-grace TICKS|off",
+            summary: "change a behaviour switch",
+            detail: """
+                set tombstones on|off     off: a delete removes the key outright (default on)
+                set timeout TICKS         how long an operation waits for its quorum (default 5, 1…10000)
+                set read-repair on|off    Riak's rule: once a read has its r replies, every replica whose reply
+                                          lacked the newest versions is sent them, and so is any replica whose
+                                          reply arrives later with older versions (default off)
+                set anti-entropy on|off [every=TICKS]   every TICKS ticks (default 5) each live replica starts an
+                                          exchange with the next one (A with B, B with C, …, the last with A)
+                set gc-grace TICKS|off    tombstones older than TICKS ticks are purged (default off: kept)
+                set sloppy on|off         sloppy quorums with hinted handoff (not in this build)
+                """,
+            example: "set tombstones off"),
+        CommandHelp(
+            name: "anti-entropy", group: "Behaviour switches and actions", syntax: "anti-entropy NODE NODE",
+            summary: "one anti-entropy exchange between two replicas, now",
+            detail: "The first pushes every version it holds to the second (one message), which keeps what it lacked and answers with what the first lacked (a second message). Step them like any message.",
+            example: "anti-entropy A C"),
+        CommandHelp(
+            name: "failover", group: "Behaviour switches and actions", syntax: "failover [NODE]",
+            summary: "single-leader: promote a follower",
+            detail: "Belongs to single-leader clusters.", example: "failover B"),
+        CommandHelp(
+            name: "show", group: "See it",
+            syntax: "show state [KEY] | show history | show topology | show timeline [last=N] | show ring",
+            summary: "views of the cluster and of what happened",
+            detail: """
+                show state [KEY]   every replica's keys: values or siblings, version vectors, tombstones
+                show history       client operations with who, when and their results
+                show topology      the nodes, clients, links, partitions and crashed nodes
+                show timeline [last=N]   the messages and operations as a Lamport diagram (time flows down)
+                show ring          the hash ring and each key's preference list
+                """,
+            example: "show state x"),
+        CommandHelp(
+            name: "check", group: "See it", syntax: "check",
+            summary: "anomalies in the history: stale reads, lost writes, divergence, resurrections, conflicts",
+            detail: """
+                stale-read    a read that returned no version of a write acknowledged before it began, nor anything newer
+                lost-write    an acknowledged write no live replica holds any more, that no later write superseded
+                divergence    replicas disagree on a key while nothing is in flight
+                resurrection  a read returned a value older than a delete acknowledged before it began
+                conflict      siblings exist (on a replica, or in what a read returned)
+                """,
+            example: "check"),
+        CommandHelp(
+            name: "reset", group: "Session", syntax: "reset",
+            summary: "start the current cluster afresh (same options, empty history)",
+            detail: "Replicas, clients, messages, history and switches go back to how a new cluster starts. undo takes it back.",
+            example: "reset"),
+        CommandHelp(
+            name: "undo", group: "Session", syntax: "undo [N]",
+            summary: "take back the last N state-changing commands (default 1)",
+            detail: "Restores the exact state before them, trace included. Views, check, help and save change nothing and are not counted.",
+            example: "undo 2"),
+        CommandHelp(
+            name: "save", group: "Session", syntax: "save FILE",
+            summary: "write the session's commands as a .replab script",
+            detail: "The file is written whole or not at all; replay it with load FILE or replab run FILE.",
+            example: "save demo.replab"),
+        CommandHelp(
+            name: "load", group: "Session", syntax: "load FILE",
+            summary: "run a .replab script's commands in this session",
+            detail: "If any line fails, none of the script's commands are kept and the error names the file and line.",
+            example: "load demo.replab"),
+        CommandHelp(
+            name: "help", group: "Session", syntax: "help [COMMAND]", summary: "list commands, or explain one",
+            detail: "", example: "help put"),
+        CommandHelp(name: "quit", group: "Session", syntax: "quit", summary: "leave replab (Ctrl-D too)", detail: "", example: "quit"),
+        CommandHelp(
+            name: "pbs", group: "Labs", syntax: "pbs [n=3] [r=1] [w=1] [dist=lnkd-disk] [trials=100000] [t=0,1,5,10,…] [k=1]",
+            summary: PBSCommand.summary, detail: PBSCommand.help, example: "pbs n=3 r=1 w=1 dist=lnkd-ssd"),
+    ]
+
+    /// Command names users can type (unique, sorted).
+    public static var names: [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for name in commands.map(\.name) + ["quit"] where seen.insert(name).inserted { result.append(name) }
+        return result.sorted()
+    }
+
+    public static func help(for name: String) -> CommandHelp? { commands.first { $0.name == name } }
+}
+
+/// Edit distance, for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars)
+    let b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = previous
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
+
+/// ` (did you mean "put"?)` for the closest candidate within distance 2, or "".
+func suggestion(for word: String, among candidates: [String]) -> String {
+    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.filter { $0.1 <= 2 && $0.1 < max(2, word.count) }
+    guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return "" }
+    return ": did you mean \"\(best.0)\"?"
+}

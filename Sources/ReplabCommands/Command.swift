@@ -1,0 +1,83 @@
+import ReplabKernel
+import ReplabModels
+
+/// Which messages a network command acts on.
+public enum Selector: Equatable, Sendable {
+    case message(MessageID)
+    case link(Address, Address)
+    case to(Address)
+    case from(Address)
+    case all
+}
+
+public enum ClusterSpec: Equatable, Sendable {
+    case leaderless(LeaderlessConfig)
+    case singleLeader(replicas: Int, sync: Int)
+    case multiLeader(leaders: Int, topology: String, resolve: String, causal: Bool)
+}
+
+public enum Setting: Equatable, Sendable {
+    case readRepair(Bool)
+    case antiEntropy(Bool, every: UInt64?)
+    case sloppy(Bool)
+    case tombstones(Bool)
+    case gcGrace(UInt64?)
+    case timeout(UInt64)
+}
+
+public enum View: Equatable, Sendable {
+    case topology(mermaid: Bool)
+    case timeline(mermaid: Bool, last: Int?)
+    case state(key: String?)
+    case ring
+    case history
+}
+
+/// A parsed command: the abstract syntax of the command language (`../shared/COMMANDS.md`).
+public enum Command: Equatable, Sendable {
+    case cluster(ClusterSpec)
+    case put(key: String, value: Value, via: Address?, client: Address, blind: Bool)
+    case get(key: String, via: Address?, client: Address)
+    case delete(key: String, via: Address?, client: Address)
+    case insert(key: String, value: Value, via: Address?, client: Address)
+    case update(key: String, value: Value, via: Address?, client: Address)
+    case messages
+    case step(count: Int)
+    case deliver([Selector])
+    case drop([Selector])
+    case duplicate([Selector])
+    case run(max: Int?)
+    case partition([[Address]])
+    case heal
+    case crash(Address)
+    case recover(Address)
+    case tick(count: Int)
+    case seed(UInt64)
+    case set(Setting)
+    case antiEntropy(Address, Address)
+    case failover(Address?)
+    case show(View)
+    case check
+    case export(what: String, path: String)
+    case reset
+    case undo(count: Int)
+    case save(path: String)
+    case load(path: String)
+    case help(topic: String?)
+    case quit
+    case pbs([String])
+    case lessons
+    case lesson(String)
+    case lessonControl(String)
+
+    /// Whether running it can change the session (and so `undo` can take it back).
+    public var changesState: Bool {
+        switch self {
+        case .cluster, .put, .get, .delete, .insert, .update, .step, .deliver, .drop, .duplicate, .run, .partition,
+            .heal, .crash, .recover, .tick, .seed, .set, .antiEntropy, .failover, .reset, .load:
+            return true
+        case .messages, .show, .check, .export, .undo, .save, .help, .quit, .pbs, .lessons, .lesson, .lessonControl:
+            return false
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// The text of `help` and `help COMMAND`.
+public enum Help {
+    public static func text(topic: String?) throws(CommandError) -> String {
+        guard let topic else { return index }
+        let name = topic == "exit" ? "quit" : topic
+        guard let help = Catalog.help(for: name) else {
+            if ["lessons", "lesson", "next", "back", "again", "end"].contains(topic) {
+                return "\(topic): guided lessons are not in this build of replab yet"
+            }
+            throw CommandError("no help for \"\(topic)\"\(suggestion(for: topic, among: Catalog.names)); type help for the list of commands")
+        }
+        var lines = [help.syntax, "", help.summary.prefix(1).uppercased() + help.summary.dropFirst() + "."]
+        if !help.detail.isEmpty { lines += ["", help.detail] }
+        lines += ["", "Example:", "  \(help.example)"]
+        return lines.joined(separator: "\n")
+    }
+
+    static var index: String {
+        var lines = ["replab: step through replication, one message at a time. help COMMAND explains one."]
+        for group in Catalog.groups {
+            let commands = Catalog.commands.filter { $0.group == group }
+            guard !commands.isEmpty else { continue }
+            lines.append("")
+            lines.append(group + ":")
+            for command in commands {
+                lines.append("  " + command.name.padded(to: 13) + command.summary)
+            }
+        }
+        lines.append("")
+        lines.append("Names: replicas A B C …, clients c1 c2 …, messages m1 m2 …; keys are lower-case words.")
+        return lines.joined(separator: "\n")
+    }
+}

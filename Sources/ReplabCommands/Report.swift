@@ -1,0 +1,73 @@
+import ReplabKernel
+import ReplabModels
+
+/// What a command did, drawn from the trace entries it recorded: every command's report is a
+/// view of the trace, so what a person reads and what the timeline shows never disagree.
+enum Report {
+    static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation) -> String {
+        var lines: [String] = []
+        var copies = Set<MessageID>()
+        for entry in entries {
+            if case .duplicated(_, let copy) = entry.event { copies.insert(copy) }
+        }
+        var pendingTicks: (from: UInt64, to: UInt64)? = nil
+        func flushTicks() {
+            if let ticks = pendingTicks {
+                lines.append(ticks.from == ticks.to ? "tick: time is now t\(ticks.to)" : "tick ×\(ticks.to - ticks.from + 1): time is now t\(ticks.to)")
+                pendingTicks = nil
+            }
+        }
+        for entry in entries {
+            if case .ticked(let time) = entry.event {
+                pendingTicks = (pendingTicks?.from ?? time, time)
+                continue
+            }
+            flushTicks()
+            switch entry.event {
+            case .command, .cluster:
+                break
+            case .sent(let id, let from, let to, _, let label):
+                if !copies.contains(id) { lines.append("   → \(id) \(from.name)->\(to.name) \(label)") }
+            case .delivered(let id):
+                lines.append("\(id) \(link(id, simulation)) delivered: \(label(id, simulation))")
+            case .dropped(let id, let reason):
+                switch reason {
+                case .receiverCrashed:
+                    lines.append("\(id) \(link(id, simulation)) lost: its receiver is crashed (\(label(id, simulation)))")
+                default:
+                    lines.append("\(id) \(link(id, simulation)) dropped: \(label(id, simulation))")
+                }
+            case .duplicated(let original, let copy):
+                lines.append("\(original) duplicated: \(copy) \(link(copy, simulation)) carries the same \(label(copy, simulation))")
+            case .partitioned(let groups):
+                lines.append("partition: \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) (links between the groups are cut)")
+            case .healed:
+                lines.append("healed: every link works again")
+            case .crashed(let node):
+                lines.append("\(node.name) crashed: it receives and sends nothing until recover \(node.name)")
+            case .recovered(let node):
+                lines.append("\(node.name) recovered with the state it had when it crashed")
+            case .ticked:
+                break
+            case .opStarted(let op, let client, let text):
+                lines.append("op \(op): \(client.name) \(text)")
+            case .opCompleted(_, _, _, let text):
+                lines.append("=> \(text)")
+            case .note(let node, _, let text):
+                lines.append("   \(node.name): \(text)")
+            }
+        }
+        flushTicks()
+        return lines.joined(separator: "\n")
+    }
+
+    static func link(_ id: MessageID, _ simulation: Simulation) -> String {
+        guard let entry = simulation.trace.sentEntry(id), case .sent(_, let from, let to, _, _) = entry.event else { return "" }
+        return "\(from.name)->\(to.name)"
+    }
+
+    static func label(_ id: MessageID, _ simulation: Simulation) -> String {
+        guard let entry = simulation.trace.sentEntry(id), case .sent(_, _, _, _, let label) = entry.event else { return "" }
+        return label
+    }
+}

@@ -1,0 +1,579 @@
+import ReplabKernel
+import ReplabModels
+import ReplabPBS
+
+/// What one command did: the text a person reads and, for programs, the structured parts that
+/// `replab run --json` prints.
+public struct CommandResult: Sendable {
+    public var command: String
+    public var ok = true
+    public var output = ""
+    public var error: String? = nil
+    public var completed: [Completion] = []
+    public var messages: JSON? = nil
+    public var replicas: JSON? = nil
+    public var anomalies: [Anomaly]? = nil
+    /// Further JSON members (e.g. `"pbs"`), in order.
+    public var extra: [(String, JSON)] = []
+    public var quit = false
+
+    init(command: String) { self.command = command }
+
+    /// The human text: the output, or `error: …`.
+    public var text: String {
+        if let error { return output.isEmpty ? "error: \(error)" : "\(output)\nerror: \(error)" }
+        return output
+    }
+
+    /// One JSON object (the contract of `replab run --json`).
+    public var json: JSON {
+        var pairs: [(String, JSON)] = [("command", .string(command)), ("ok", .bool(ok)), ("output", .string(output))]
+        if let error { pairs.append(("error", .string(error))) }
+        if !completed.isEmpty {
+            pairs.append(
+                (
+                    "completed",
+                    .array(
+                        completed.map { c in
+                            var item: [(String, JSON)] = [
+                                ("client", .string(c.client.name)), ("op", .string(c.kind.rawValue)), ("id", .int(c.op)),
+                                ("key", .string(c.key)), ("ok", .bool(c.ok)),
+                            ]
+                            if c.kind == .get { item.append(("values", .array(c.values.map(JSON.string)))) }
+                            return .object(item)
+                        })
+                ))
+        }
+        if let messages { pairs.append(("messages", messages)) }
+        if let replicas { pairs.append(("replicas", replicas)) }
+        if let anomalies {
+            pairs.append(
+                (
+                    "anomalies",
+                    .array(
+                        anomalies.map {
+                            .object([
+                                ("kind", .string($0.kind.rawValue)), ("key", .string($0.key)), ("detail", .string($0.detail)),
+                                ("ops", .array($0.ops.map(JSON.int))),
+                            ])
+                        })
+                ))
+        }
+        pairs += extra
+        return .object(pairs)
+    }
+}
+
+/// Reads and writes files for `save`, `load` and `export`. The session never touches the file
+/// system itself, so tests can give it a fake one and the core stays free of I/O.
+public protocol FileAccess: Sendable {
+    func read(_ path: String) throws(CommandError) -> String
+    /// Writes the whole file or nothing.
+    func write(_ text: String, to path: String) throws(CommandError)
+}
+
+/// A replab session: the current cluster, what was typed, and how to take it back.
+public struct Session: Sendable {
+    public private(set) var simulation: Simulation?
+    public private(set) var seed: UInt64
+    /// The successful state-changing commands, as typed: what `save` writes.
+    public private(set) var log: [String] = []
+    private var undoStack: [Snapshot] = []
+    private let files: FileAccess?
+    private var loadDepth = 0
+    /// How deep `undo` can go.
+    public static let undoDepth = 500
+
+    struct Snapshot: Sendable {
+        /// The simulation with its trace emptied (the trace is append-only: it is truncated back).
+        var simulation: Simulation?
+        var traceCount: Int
+        /// The whole trace, when the command replaced the simulation (so truncation cannot restore it).
+        var fullTrace: Trace?
+        var seed: UInt64
+        var logCount: Int
+    }
+
+    public init(seed: UInt64 = 0, files: FileAccess? = nil) {
+        self.seed = seed
+        self.files = files
+    }
+
+    // MARK: - Running commands
+
+    /// Runs one line. Bad input changes nothing and gets one clear error line.
+    public mutating func execute(_ line: String) -> CommandResult {
+        let trimmed = line.trimmingWhitespace
+        var result = CommandResult(command: trimmed)
+        let command: Command?
+        do {
+            command = try Parser.parse(line)
+        } catch {
+            result.ok = false
+            result.error = error.message
+            return result
+        }
+        guard let command else { return result }
+        if command.changesState {
+            let snapshot = takeSnapshot(replacing: command.replacesSimulation)
+            let undoCount = undoStack.count
+            do {
+                try run(command, line: trimmed, into: &result)
+                undoStack.append(snapshot)
+                if undoStack.count > Session.undoDepth { undoStack.removeFirst(undoStack.count - Session.undoDepth) }
+                if case .load = command {} else { log.append(trimmed) }
+            } catch {
+                restore(snapshot)
+                if undoStack.count > undoCount { undoStack.removeSubrange(undoCount...) }
+                result = CommandResult(command: trimmed)
+                result.ok = false
+                result.error = error.message
+            }
+        } else {
+            do {
+                try run(command, line: trimmed, into: &result)
+            } catch {
+                result.output = ""
+                result.ok = false
+                result.error = error.message
+            }
+        }
+        return result
+    }
+
+    private func takeSnapshot(replacing: Bool) -> Snapshot {
+        var stripped = simulation
+        let count = simulation?.trace.count ?? 0
+        var full: Trace? = nil
+        if replacing {
+            full = simulation?.trace
+        } else {
+            stripped?.trace = Trace()
+        }
+        return Snapshot(simulation: stripped, traceCount: count, fullTrace: full, seed: seed, logCount: log.count)
+    }
+
+    private mutating func restore(_ snapshot: Snapshot) {
+        var restored = snapshot.simulation
+        if let full = snapshot.fullTrace {
+            restored?.trace = full
+        } else if restored != nil, var trace = simulation?.trace {
+            trace.truncate(to: snapshot.traceCount)
+            restored?.trace = trace
+        }
+        simulation = restored
+        seed = snapshot.seed
+        log.removeSubrange(min(snapshot.logCount, log.count)...)
+    }
+
+    private mutating func cluster() throws(CommandError) -> Simulation {
+        guard let simulation else {
+            throw CommandError("there is no cluster yet: build one first, e.g. cluster leaderless (see help cluster)")
+        }
+        return simulation
+    }
+
+    /// Runs a mutation of the simulation and reports what it recorded.
+    private mutating func mutate(
+        _ result: inout CommandResult, line: String, _ body: (inout Simulation) throws(CommandError) -> Void
+    ) throws(CommandError) {
+        var sim = try cluster()
+        simulation = nil  // keep the trace's storage uniquely referenced while it grows
+        let start = sim.trace.count
+        sim.record(.command(line))
+        sim.completions = []
+        sim.notes = []
+        do {
+            try body(&sim)
+        } catch {
+            simulation = sim
+            throw error
+        }
+        result.completed = sim.completions
+        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim)
+        result.output = ([report] + sim.notes).filter { !$0.isEmpty }.joined(separator: "\n")
+        sim.completions = []
+        sim.notes = []
+        simulation = sim
+    }
+
+    private mutating func run(_ command: Command, line: String, into result: inout CommandResult) throws(CommandError) {
+        switch command {
+        case .cluster(let spec):
+            switch spec {
+            case .leaderless(let config):
+                simulation = Simulation(config: config, seed: seed)
+                result.output = "built: \(config.summary)\n" + Views.clusterIntro(simulation!)
+            case .singleLeader:
+                throw CommandError("single-leader clusters are not in this build of replab yet; cluster leaderless is")
+            case .multiLeader:
+                throw CommandError("multi-leader clusters are not in this build of replab yet; cluster leaderless is")
+            }
+        case .put(let key, let value, let via, let client, let blind):
+            try startOperation(.put, key: key, value: value, via: via, client: client, blind: blind, line: line, into: &result)
+        case .get(let key, let via, let client):
+            try startOperation(.get, key: key, value: nil, via: via, client: client, blind: false, line: line, into: &result)
+        case .delete(let key, let via, let client):
+            try startOperation(.delete, key: key, value: nil, via: via, client: client, blind: false, line: line, into: &result)
+        case .insert, .update:
+            _ = try cluster()
+            throw CommandError("insert and update are row operations of single-leader and multi-leader clusters; in a leaderless cluster use put")
+        case .messages:
+            let sim = try cluster()
+            result.output = Views.messages(sim)
+            result.messages = .array(
+                sim.inFlight.map {
+                    .object([
+                        ("id", .string($0.id.description)), ("from", .string($0.from.name)), ("to", .string($0.to.name)),
+                        ("kind", .string($0.payload.kind)), ("label", .string($0.payload.label)),
+                        ("deliverable", .bool(sim.isDeliverable($0))),
+                    ])
+                })
+        case .step(let count):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                var delivered = 0
+                while delivered < count, let next = sim.inFlight.first(where: { sim.isDeliverable($0) }) {
+                    sim.deliver(next.id)
+                    delivered += 1
+                }
+                if delivered == 0 { sim.notes.append(Session.nothingToDeliver(sim)) }
+                else if delivered < count { sim.notes.append("(only \(delivered) message(s) could be delivered)") }
+            }
+        case .deliver(let selectors):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                let chosen = try Session.select(selectors, in: sim, forDelivery: true)
+                for id in chosen { sim.deliver(id) }
+            }
+        case .drop(let selectors):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                for id in try Session.select(selectors, in: sim, forDelivery: false) { sim.drop(id) }
+            }
+        case .duplicate(let selectors):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                for id in try Session.select(selectors, in: sim, forDelivery: false) { sim.duplicate(id) }
+            }
+        case .run(let max):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                let bound = max ?? 1000
+                var delivered = 0
+                while delivered < bound, let next = sim.inFlight.first(where: { sim.isDeliverable($0) }) {
+                    sim.deliver(next.id)
+                    delivered += 1
+                }
+                if delivered == 0 { sim.notes.append(Session.nothingToDeliver(sim)) }
+                let held = sim.inFlight.filter { !sim.isDeliverable($0) }.count
+                if delivered == bound && sim.inFlight.contains(where: { sim.isDeliverable($0) }) {
+                    sim.notes.append("stopped after \(bound) deliveries (the bound); \(sim.inFlight.count) message(s) still in flight")
+                } else if delivered > 0 {
+                    sim.notes.append("delivered \(delivered) message(s)" + (held > 0 ? "; \(held) held on cut links until heal" : "; nothing left in flight"))
+                }
+            }
+        case .partition(let groups):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                for address in groups.joined() { try Session.checkParticipant(address, in: sim) }
+                sim.partition(groups)
+            }
+        case .heal:
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                guard sim.faults.isPartitioned else { throw CommandError("there is no partition to heal") }
+                sim.heal()
+            }
+        case .crash(let node):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                try Session.checkParticipant(node, in: sim)
+                guard !sim.faults.isCrashed(node) else { throw CommandError("\(node.name) is already crashed (recover \(node.name) brings it back)") }
+                sim.crash(node)
+            }
+        case .recover(let node):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                try Session.checkParticipant(node, in: sim)
+                guard sim.faults.isCrashed(node) else { throw CommandError("\(node.name) is not crashed") }
+                sim.recover(node)
+            }
+        case .tick(let count):
+            try mutate(&result, line: line) { sim in
+                for _ in 0..<count { sim.tick() }
+            }
+        case .seed(let value):
+            seed = value
+            if simulation != nil {
+                try mutate(&result, line: line) { sim in sim.prng = SplitMix64(seed: value) }
+            }
+            result.output = "seed \(value): every random choice from now on follows it"
+        case .set(let setting):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                sim.notes.append(try Session.apply(setting, to: &sim))
+            }
+        case .antiEntropy(let a, let b):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                try Session.checkParticipant(a, in: sim)
+                try Session.checkParticipant(b, in: sim)
+                for node in [a, b] where sim.faults.isCrashed(node) {
+                    throw CommandError("\(node.name) is crashed: it can take part in anti-entropy once recovered")
+                }
+                sim.startAntiEntropy(a, b)
+            }
+        case .failover:
+            _ = try cluster()
+            throw CommandError("failover belongs to single-leader clusters; this cluster is leaderless (no leader to replace)")
+        case .show(let view):
+            let sim = try cluster()
+            switch view {
+            case .state(let key):
+                if let key, !sim.knownKeys.contains(key) {
+                    throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
+                }
+                result.output = Views.state(sim, key: key)
+                result.replicas = Views.stateJSON(sim, key: key)
+            case .history: result.output = Views.history(sim)
+            case .topology(let mermaid):
+                if mermaid { throw CommandError("Mermaid views are not in this build yet; show topology prints ASCII") }
+                result.output = Views.topology(sim)
+            case .timeline(let mermaid, let last):
+                if mermaid { throw CommandError("Mermaid views are not in this build yet; show timeline prints ASCII") }
+                result.output = Views.timeline(sim, last: last)
+            case .ring: result.output = Views.ring(sim)
+            }
+        case .check:
+            let sim = try cluster()
+            let anomalies = Checker.check(sim)
+            result.anomalies = anomalies
+            result.output = Views.anomalies(anomalies)
+        case .export:
+            throw CommandError("export is not in this build of replab yet; save FILE writes the session's commands")
+        case .reset:
+            let sim = try cluster()
+            simulation = Simulation(config: sim.config, seed: seed)
+            result.output = "reset: \(sim.config.summary) starts afresh (undo takes it back)"
+        case .undo(let count):
+            guard !undoStack.isEmpty else { throw CommandError("nothing to undo") }
+            let steps = min(count, undoStack.count)
+            let target = undoStack[undoStack.count - steps]
+            undoStack.removeLast(steps)
+            restore(target)
+            result.output =
+                "undid \(steps) command(s)" + (steps < count ? " (only \(steps) could be undone)" : "")
+                + (log.isEmpty ? "" : "; last command now: \(log[log.count - 1])")
+        case .save(let path):
+            guard let files else { throw CommandError("this session cannot write files") }
+            var text = "# replab session\n"
+            if seed != 0 && !log.contains(where: { $0.hasPrefix("seed ") }) { text += "seed \(seed)\n" }
+            text += log.map { $0 + "\n" }.joined()
+            try files.write(text, to: path)
+            result.output = "saved \(log.count) command(s) to \(path)"
+        case .load(let path):
+            guard let files else { throw CommandError("this session cannot read files") }
+            let text = try files.read(path)
+            var outputs: [String] = []
+            guard loadDepth < 8 else { throw CommandError("load is nested more than 8 deep (does \(path) load itself?)") }
+            loadDepth += 1
+            defer { loadDepth -= 1 }
+            for (number, scriptLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let parsed = Session.parseQuietly(String(scriptLine))
+                if case .quit = parsed { break }
+                let sub = execute(String(scriptLine))
+                if !sub.ok { throw CommandError("\(path):\(number + 1): \(sub.error ?? "failed") (nothing from \(path) was kept)") }
+                // Each sub-command took its own undo snapshot: fold them into this one load.
+                if parsed?.changesState == true { undoStack.removeLast() }
+                result.completed += sub.completed
+                if !sub.text.isEmpty { outputs.append(sub.text) }
+            }
+            outputs.append("loaded \(path)")
+            result.output = outputs.joined(separator: "\n")
+        case .help(let topic):
+            result.output = try Help.text(topic: topic)
+        case .quit:
+            result.quit = true
+        case .pbs(let args):
+            switch PBSCommand.run(args, defaultSeed: seed) {
+            case .success(let output):
+                result.output = output.text
+                result.extra.append(("pbs", .raw(output.json)))
+            case .failure(let error):
+                throw CommandError(error.message)
+            }
+        case .lessons, .lesson, .lessonControl:
+            throw CommandError("guided lessons are not in this build of replab yet; see the scripts in Lessons/ and replab run")
+        }
+    }
+
+    private mutating func startOperation(
+        _ kind: OpKind, key: String, value: Value?, via: Address?, client: Address, blind: Bool, line: String,
+        into result: inout CommandResult
+    ) throws(CommandError) {
+        try mutate(&result, line: line) { sim throws(CommandError) in
+            if let via { try Session.checkParticipant(via, in: sim) }
+            do throws(SimulationError) {
+                try sim.startOperation(kind: kind, key: key, value: value, client: client, via: via, blind: blind)
+            } catch {
+                throw CommandError(error.message)
+            }
+            let noun = kind == .get ? "replies" : "acks"
+            let needed = kind == .get ? sim.config.r : sim.config.w
+            if sim.config.coordinator == .client {
+                sim.notes.append("   waits for \(needed) \(noun) (\(kind == .get ? "r" : "w")=\(needed)); step or deliver the messages")
+            } else {
+                sim.notes.append("   the coordinator waits for \(needed) \(noun); step or deliver the messages")
+            }
+        }
+    }
+
+    static func parseQuietly(_ line: String) -> Command? {
+        do { return try Parser.parse(line) } catch { return nil }
+    }
+
+    static func nothingToDeliver(_ sim: Simulation) -> String {
+        let held = sim.inFlight.filter { !sim.isDeliverable($0) }
+        if held.isEmpty { return "nothing in flight" }
+        return "nothing deliverable: \(held.map(\.id.description).joined(separator: ", ")) held on cut links until heal"
+    }
+
+    static func checkParticipant(_ address: Address, in sim: Simulation) throws(CommandError) {
+        if address.isReplica && address.replicaIndex >= sim.config.nodes {
+            let names = sim.replicaAddresses.map(\.name)
+            throw CommandError(
+                "unknown node \(address.name)\(suggestion(for: address.name, among: names)): this cluster has \(names.joined(separator: " "))")
+        }
+    }
+
+    /// The messages a list of selectors picks, in id order.
+    static func select(_ selectors: [Selector], in sim: Simulation, forDelivery: Bool) throws(CommandError) -> [MessageID] {
+        let flight = sim.inFlight
+        var chosen = Set<MessageID>()
+        for selector in selectors {
+            var matched: [Envelope<Message>]
+            switch selector {
+            case .message(let id):
+                guard let envelope = flight.first(where: { $0.id == id }) else {
+                    let known = flight.map(\.id.description)
+                    throw CommandError(
+                        "\(id) is not in flight" + (known.isEmpty ? " (nothing is)" : "; in flight: \(known.joined(separator: " "))"))
+                }
+                if forDelivery, let reason = sim.blockedReason(envelope) {
+                    throw CommandError("\(id) cannot be delivered: \(reason); heal first, or drop it")
+                }
+                matched = [envelope]
+            case .link(let a, let b):
+                try checkParticipant(a, in: sim)
+                try checkParticipant(b, in: sim)
+                matched = flight.filter { $0.from == a && $0.to == b }
+            case .to(let node):
+                try checkParticipant(node, in: sim)
+                matched = flight.filter { $0.to == node }
+            case .from(let node):
+                try checkParticipant(node, in: sim)
+                matched = flight.filter { $0.from == node }
+            case .all:
+                matched = flight
+            }
+            if case .message = selector {} else {
+                if forDelivery { matched = matched.filter { sim.isDeliverable($0) } }
+                if matched.isEmpty {
+                    let what = describe(selector)
+                    throw CommandError(
+                        "no \(forDelivery ? "deliverable " : "")message in flight matches \(what)"
+                            + (flight.isEmpty ? " (nothing is in flight)" : "; in flight: \(flight.map(\.id.description).joined(separator: " "))"))
+                }
+            }
+            chosen.formUnion(matched.map(\.id))
+        }
+        return chosen.sorted()
+    }
+
+    static func describe(_ selector: Selector) -> String {
+        switch selector {
+        case .message(let id): return id.description
+        case .link(let a, let b): return "\(a.name)->\(b.name)"
+        case .to(let node): return "to \(node.name)"
+        case .from(let node): return "from \(node.name)"
+        case .all: return "all"
+        }
+    }
+
+    static func apply(_ setting: Setting, to sim: inout Simulation) throws(CommandError) -> String {
+        switch setting {
+        case .tombstones(let on):
+            sim.settings.tombstones = on
+            return on ? "tombstones on: a delete writes a tombstone (a version with no value)"
+                : "tombstones off: a delete removes the key outright; a replica that missed it can bring the value back"
+        case .timeout(let ticks):
+            sim.settings.timeoutTicks = ticks
+            return "timeout \(ticks) tick(s): operations started from now on fail if their quorum is not reached in time"
+        case .readRepair(let on):
+            sim.settings.readRepair = on
+            return on ? "read repair on (Riak's rule): after a read has its r replies, replicas that answered with older versions are sent the newest"
+                : "read repair off"
+        case .antiEntropy(let on, let every):
+            sim.settings.antiEntropyEveryTicks = on ? (every ?? 5) : nil
+            return on ? "anti-entropy on: every \(every ?? 5) tick(s) each live replica exchanges with the next" : "anti-entropy off"
+        case .gcGrace(let ticks):
+            sim.settings.gcGraceTicks = ticks
+            return ticks.map { "gc-grace \($0): tombstones older than \($0) tick(s) are purged as time passes" } ?? "gc-grace off: tombstones are kept"
+        case .sloppy:
+            throw CommandError("sloppy quorums and hinted handoff are not in this build of replab yet; quorums are strict")
+        }
+    }
+
+    // MARK: - Completion
+
+    /// Candidates for tab completion of `word`, given the line up to the cursor.
+    public func completions(line: String, word: String) -> [String] {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let completingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
+        var candidates: [String]
+        if completingFirst {
+            candidates = Catalog.names
+        } else {
+            let command = words[0]
+            candidates = []
+            let nodes = simulation?.replicaAddresses.map(\.name) ?? []
+            let clients = (simulation?.knownClients.map(\.name) ?? []) + ["c1"]
+            let keys = simulation?.knownKeys ?? []
+            let ids = simulation?.inFlight.map(\.id.description) ?? []
+            switch command {
+            case "cluster":
+                candidates = ["leaderless", "single-leader", "multi-leader", "nodes=", "n=", "w=", "r=", "coordinator=client",
+                    "coordinator=node", "resolve=siblings", "resolve=lww"]
+            case "put", "get", "delete", "insert", "update":
+                candidates = keys + ["via", "as", "blind"] + nodes + clients
+            case "deliver", "drop", "duplicate":
+                candidates = ids + ["all", "to", "from"] + nodes + clients
+            case "crash", "recover", "failover", "anti-entropy", "partition":
+                candidates = nodes + clients + ["|"]
+            case "show":
+                candidates = ["state", "history", "topology", "timeline", "ring", "mermaid", "last="] + keys
+            case "set":
+                candidates = ["tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "on", "off", "every="]
+            case "help":
+                candidates = Catalog.names
+            case "export":
+                candidates = ["topology", "timeline", "state", "session"]
+            case "pbs":
+                candidates = PBSCommand.optionNames
+            default:
+                candidates = []
+            }
+        }
+        var seen = Set<String>()
+        return candidates.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+    }
+}
+
+extension Command {
+    /// Commands that swap the whole simulation out (so undo keeps the old trace whole).
+    var replacesSimulation: Bool {
+        switch self {
+        case .cluster, .reset, .load: return true
+        default: return false
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" || first == "\n" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" || last == "\n" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,158 @@
+/// Message ids: `m1`, `m2`, … in send order, never reused.
+public struct MessageID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let raw: UInt32
+    @inlinable public init(_ raw: UInt32) { self.raw = raw }
+    @inlinable public static func < (lhs: MessageID, rhs: MessageID) -> Bool { lhs.raw < rhs.raw }
+    public var description: String { "m\(raw)" }
+
+    /// Parses `m12`.
+    public init?(name: String) {
+        guard name.hasPrefix("m"), let value = UInt32(name.dropFirst()), value > 0,
+            String(value) == name.dropFirst()
+        else { return nil }
+        raw = value
+    }
+}
+
+/// A message on the wire. Its place in the scheduler's order is `(deliverAt, id)`: the earliest
+/// delivery time first, and among equal times the one sent first.
+public struct Envelope<Payload> {
+    public let id: MessageID
+    public let from: Address
+    public let to: Address
+    /// Virtual time at which it was sent.
+    public let sentAt: UInt64
+    /// Virtual time at which the scheduler may deliver it.
+    public let deliverAt: UInt64
+    /// The trace step in which it was sent (shown as `m7 (sent 3)` so overtaking is visible).
+    public let sentStep: UInt32
+    public var payload: Payload
+
+    @inlinable
+    public init(
+        id: MessageID, from: Address, to: Address, sentAt: UInt64, deliverAt: UInt64, sentStep: UInt32,
+        payload: Payload
+    ) {
+        self.id = id
+        self.from = from
+        self.to = to
+        self.sentAt = sentAt
+        self.deliverAt = deliverAt
+        self.sentStep = sentStep
+        self.payload = payload
+    }
+
+    @inlinable
+    func precedes(_ other: Envelope) -> Bool {
+        deliverAt != other.deliverAt ? deliverAt < other.deliverAt : id.raw < other.id.raw
+    }
+}
+
+/// The set of messages in flight, ordered for the scheduler as a binary heap.
+///
+/// A value type: copying a `Network` (for `undo`, or to explore another schedule) copies only
+/// a reference until one of the copies changes. Sending and taking the next message are
+/// O(log n); choosing a particular message (the teacher's `deliver m7`) is O(n), which is fine
+/// for the few messages a person can follow.
+public struct Network<Payload> {
+    @usableFromInline var heap: [Envelope<Payload>] = []
+    @usableFromInline var nextID: UInt32 = 1
+
+    public init() {}
+
+    /// The id the next message sent will get.
+    public var nextMessageID: MessageID { MessageID(nextID) }
+
+    @inlinable public var count: Int { heap.count }
+    @inlinable public var isEmpty: Bool { heap.isEmpty }
+
+    /// Puts a message in flight and returns its id.
+    @inlinable
+    @discardableResult
+    public mutating func send(
+        from: Address, to: Address, payload: Payload, now: UInt64, latency: UInt64 = 0, step: UInt32 = 0
+    ) -> MessageID {
+        let id = MessageID(nextID)
+        nextID &+= 1
+        push(
+            Envelope(
+                id: id, from: from, to: to, sentAt: now, deliverAt: now &+ latency, sentStep: step,
+                payload: payload))
+        return id
+    }
+
+    /// The next message in the scheduler's order, removed from flight.
+    @inlinable
+    public mutating func popNext() -> Envelope<Payload>? {
+        guard !heap.isEmpty else { return nil }
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty { siftDown(last) }
+        return top
+    }
+
+    /// Every message in flight, in the scheduler's order.
+    public var inOrder: [Envelope<Payload>] {
+        heap.sorted { $0.precedes($1) }
+    }
+
+    /// The message with this id, if it is in flight.
+    public func message(_ id: MessageID) -> Envelope<Payload>? {
+        heap.first { $0.id == id }
+    }
+
+    /// Removes and returns the message with this id, if it is in flight.
+    @discardableResult
+    public mutating func remove(_ id: MessageID) -> Envelope<Payload>? {
+        guard let index = heap.firstIndex(where: { $0.id == id }) else { return nil }
+        let removed = heap[index]
+        heap.remove(at: index)
+        heapify()
+        return removed
+    }
+
+    /// Puts a copy of a message in flight under a new id (the network duplicated it).
+    @discardableResult
+    public mutating func duplicate(_ id: MessageID, now: UInt64, step: UInt32) -> MessageID? {
+        guard let original = message(id) else { return nil }
+        return send(
+            from: original.from, to: original.to, payload: original.payload, now: now,
+            latency: original.deliverAt > now ? original.deliverAt - now : 0, step: step)
+    }
+
+    @inlinable
+    mutating func push(_ envelope: Envelope<Payload>) {
+        heap.append(envelope)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) >> 1
+            if !envelope.precedes(heap[parent]) { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = envelope
+    }
+
+    @inlinable
+    mutating func siftDown(_ element: Envelope<Payload>) {
+        var index = 0
+        let count = heap.count
+        while true {
+            var child = 2 * index + 1
+            if child >= count { break }
+            if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+            if !heap[child].precedes(element) { break }
+            heap[index] = heap[child]
+            index = child
+        }
+        heap[index] = element
+    }
+
+    mutating func heapify() {
+        let items = heap.sorted { $0.precedes($1) }
+        heap = items  // a sorted array is a valid heap
+    }
+}
+
+extension Network: Sendable where Payload: Sendable {}
+extension Envelope: Sendable where Payload: Sendable {}

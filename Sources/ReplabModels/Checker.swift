@@ -1,0 +1,176 @@
+import ReplabKernel
+
+/// Something that went wrong, found in the recorded history.
+public struct Anomaly: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case staleRead = "stale-read"
+        case lostWrite = "lost-write"
+        case divergence
+        case resurrection
+        case conflict
+    }
+    public let kind: Kind
+    public let key: String
+    public let detail: String
+    /// The operations involved.
+    public let ops: [Int]
+}
+
+/// The named invariants, each checked from the recorded history and the replicas' final state
+/// (never by reaching into a model's internals).
+public enum Checker {
+    public static func check(_ simulation: Simulation) -> [Anomaly] {
+        let history = simulation.history
+        var anomalies: [Anomaly] = []
+        anomalies += staleReads(history, simulation.config.resolve)
+        anomalies += lostWrites(simulation)
+        anomalies += divergence(simulation)
+        anomalies += resurrections(history, simulation.config.resolve)
+        anomalies += conflicts(simulation)
+        return anomalies
+    }
+
+    static func describe(_ record: OperationRecord) -> String {
+        "\(record.client.name)'s \(record.text) (op \(record.op))"
+    }
+
+    /// Whether `version` is `write` or something that makes it out of date.
+    static func reflects(_ version: Version, _ write: Version, _ resolution: Resolution) -> Bool {
+        version.dot == write.dot || version.supersedes(write) || (resolution == .lww && version.beatsLWW(write))
+    }
+
+    /// stale-read: a read that returned no version of a write acknowledged before the read
+    /// began, and nothing newer. Only writes that no other such write superseded count.
+    static func staleReads(_ history: [OperationRecord], _ resolution: Resolution) -> [Anomaly] {
+        var found: [Anomaly] = []
+        for read in history where read.kind == .get && read.isAcknowledged {
+            let before = history.filter {
+                $0.isWrite && $0.key == read.key && $0.isAcknowledged && ($0.endStep ?? .max) < read.startStep
+                    && $0.written != nil
+            }
+            let latest = before.filter { w in
+                !before.contains { other in other.op != w.op && reflects(other.written!, w.written!, resolution) }
+            }
+            for write in latest where write.kind == .put {
+                let version = write.written!
+                if !read.read.contains(where: { reflects($0, version, resolution) }) {
+                    let got = read.read.isEmpty ? "not found" : Message.describe(read.read)
+                    found.append(
+                        Anomaly(
+                            kind: .staleRead, key: read.key,
+                            detail:
+                                "\(describe(read)) returned \(got), missing \(describe(write)), which was acknowledged at step \(write.endStep!) before the read began at step \(read.startStep)",
+                            ops: [read.op, write.op]))
+                }
+            }
+        }
+        return found
+    }
+
+    /// lost-write: an acknowledged write that no live replica holds any more and that no later
+    /// write causally superseded.
+    static func lostWrites(_ simulation: Simulation) -> [Anomaly] {
+        let history = simulation.history
+        var found: [Anomaly] = []
+        for write in history where write.kind == .put && write.isAcknowledged {
+            guard let version = write.written else { continue }
+            let superseded = history.contains { other in
+                other.op != write.op && other.written.map { $0.supersedes(version) } == true
+            }
+            if superseded { continue }
+            var heldLive = false
+            var heldCrashed: [Address] = []
+            for (index, replica) in simulation.replicas.enumerated() {
+                let versions = replica.store[write.key] ?? []
+                guard versions.contains(where: { $0.dot == version.dot || $0.supersedes(version) }) else { continue }
+                if simulation.faults.isCrashed(.replica(index)) { heldCrashed.append(.replica(index)) } else { heldLive = true }
+            }
+            if heldLive { continue }
+            var detail = "\(describe(write)) was acknowledged at step \(write.endStep!) but no live replica holds it any more"
+            let winners = Set(simulation.replicas.flatMap { $0.store[write.key] ?? [] }.filter { $0.beatsLWW(version) }.map(\.op))
+            if simulation.config.resolve == .lww, let winner = winners.sorted().first, winner > 0, winner <= history.count {
+                detail += "; last-write-wins discarded it in favour of \(describe(history[winner - 1])), which did not know of it"
+            }
+            if !heldCrashed.isEmpty {
+                detail += " (only crashed \(heldCrashed.map(\.name).joined(separator: ", ")) still has it)"
+            }
+            found.append(Anomaly(kind: .lostWrite, key: write.key, detail: detail, ops: [write.op] + winners.sorted()))
+        }
+        return found
+    }
+
+    /// divergence: with nothing in flight, the key's replicas disagree.
+    static func divergence(_ simulation: Simulation) -> [Anomaly] {
+        guard simulation.network.isEmpty else { return [] }
+        var found: [Anomaly] = []
+        for key in simulation.knownKeys {
+            let owners = simulation.primaries(for: key)
+            let states = owners.map { owner in
+                (owner, (simulation.replicas[owner.replicaIndex].store[key] ?? []).map(\.dot).sorted())
+            }
+            guard Set(states.map(\.1)).count > 1 else { continue }
+            let parts = states.map { owner, _ in
+                "\(owner.name) has \(Message.describe(simulation.replicas[owner.replicaIndex].store[key] ?? []))"
+            }
+            found.append(
+                Anomaly(
+                    kind: .divergence, key: key,
+                    detail: "nothing is in flight but the replicas of \(key) disagree: " + parts.joined(separator: "; "),
+                    ops: []))
+        }
+        return found
+    }
+
+    /// resurrection: a read that returned a value older than a delete acknowledged before it began.
+    static func resurrections(_ history: [OperationRecord], _ resolution: Resolution) -> [Anomaly] {
+        var found: [Anomaly] = []
+        for read in history where read.kind == .get && read.isAcknowledged {
+            for delete in history
+            where delete.kind == .delete && delete.key == read.key && delete.isAcknowledged
+                && (delete.endStep ?? .max) < read.startStep
+            {
+                guard let tombstone = delete.written else { continue }
+                let old = read.read.filter { version in
+                    version.value != nil && (tombstone.supersedes(version) || (resolution == .lww && tombstone.beatsLWW(version)))
+                }
+                for version in old {
+                    let origin = version.op > 0 && version.op <= history.count ? " from \(describe(history[version.op - 1]))" : ""
+                    found.append(
+                        Anomaly(
+                            kind: .resurrection, key: read.key,
+                            detail:
+                                "\(describe(read)) returned \(version.valueText)\(origin), which \(describe(delete)) had deleted at step \(delete.endStep!)",
+                            ops: [read.op, delete.op] + (version.op > 0 ? [version.op] : [])))
+                }
+            }
+        }
+        return found
+    }
+
+    /// conflict: concurrent versions (siblings) exist on a replica or came back from a read.
+    static func conflicts(_ simulation: Simulation) -> [Anomaly] {
+        var found: [Anomaly] = []
+        for key in simulation.knownKeys {
+            var holders: [String] = []
+            var ops = Set<Int>()
+            for (index, replica) in simulation.replicas.enumerated() {
+                let versions = replica.store[key] ?? []
+                if versions.count > 1 {
+                    holders.append(Address.replica(index).name)
+                    ops.formUnion(versions.map(\.op))
+                }
+            }
+            let reads = simulation.history.filter { $0.kind == .get && $0.key == key && $0.read.count > 1 }
+            for read in reads { ops.formUnion(read.read.map(\.op)) }
+            guard !holders.isEmpty || !reads.isEmpty else { continue }
+            let writers = ops.sorted().filter { $0 > 0 && $0 <= simulation.history.count }
+                .map { describe(simulation.history[$0 - 1]) }
+            var detail = "concurrent writes to \(key) are kept as siblings"
+            if !holders.isEmpty { detail += " on \(holders.joined(separator: ", "))" }
+            if !reads.isEmpty { detail += "; read by " + reads.map { describe($0) }.joined(separator: ", ") }
+            if !writers.isEmpty { detail += "; written by " + writers.joined(separator: " and ") }
+            found.append(Anomaly(kind: .conflict, key: key, detail: detail, ops: ops.sorted()))
+        }
+        return found
+    }
+}

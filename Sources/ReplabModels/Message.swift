@@ -1,0 +1,78 @@
+import ReplabKernel
+
+/// What a client asks for.
+public enum OpKind: String, Sendable, Hashable {
+    case put, get, delete
+}
+
+/// Every message the models send. One enum for all models keeps the kernel's network concrete
+/// (no existential boxes on the delivery path).
+public enum Message: Sendable, Hashable {
+    /// A version to store (client or coordinator → replica). `op` is 0 for repairs and handoffs.
+    case write(op: Int, key: String, version: Version)
+    case writeAck(op: Int, key: String)
+    case read(op: Int, key: String)
+    case readReply(op: Int, key: String, versions: [Version])
+    /// Node-coordinated clusters: a client's request to its coordinator.
+    case request(op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector)
+    /// Node-coordinated clusters: the coordinator's answer.
+    case response(op: Int, ok: Bool, versions: [Version], reason: String)
+    /// Read repair: the newest versions for a replica that answered with older ones.
+    case repair(key: String, versions: [Version])
+    /// Anti-entropy: everything the sender holds, so the receiver can take what it lacks.
+    case syncPush(versions: [String: [Version]], exchange: Int)
+    /// Anti-entropy: what the receiver holds that the pusher lacked.
+    case syncReply(versions: [String: [Version]], exchange: Int)
+
+    /// A short kind name for lists and JSON (`write`, `ack`, …).
+    public var kind: String {
+        switch self {
+        case .write: return "write"
+        case .writeAck: return "ack"
+        case .read: return "read"
+        case .readReply: return "reply"
+        case .request: return "request"
+        case .response: return "response"
+        case .repair: return "repair"
+        case .syncPush: return "sync"
+        case .syncReply: return "sync-reply"
+        }
+    }
+
+    /// What it carries, for people: `write x=5 {c1:1}`.
+    public var label: String {
+        switch self {
+        case .write(_, let key, let version):
+            return "write \(key)=\(version.valueText) \(version.label)"
+        case .writeAck(_, let key):
+            return "ack \(key)"
+        case .read(_, let key):
+            return "read \(key)"
+        case .readReply(_, let key, let versions):
+            return "reply \(key)=\(Message.describe(versions))"
+        case .request(_, let kind, let key, let value, let context):
+            switch kind {
+            case .put: return "put \(key)=\(value.map(\.description) ?? "") ctx \(context)"
+            case .get: return "get \(key)"
+            case .delete: return "delete \(key) ctx \(context)"
+            }
+        case .response(_, let ok, let versions, let reason):
+            if !ok { return "failed: \(reason)" }
+            return versions.isEmpty && reason.isEmpty ? "ok" : (reason.isEmpty ? "ok \(Message.describe(versions))" : "ok \(reason)")
+        case .repair(let key, let versions):
+            return "repair \(key)=\(Message.describe(versions))"
+        case .syncPush(let versions, _):
+            return "sync: \(Message.count(versions)) versions of \(versions.count) keys"
+        case .syncReply(let versions, _):
+            return "sync-reply: \(Message.count(versions)) versions"
+        }
+    }
+
+    static func count(_ versions: [String: [Version]]) -> Int { versions.values.reduce(0) { $0 + $1.count } }
+
+    /// `5 {c1:1}`, `5 {c1:1} | 7 {c2:1}`, or `nothing`.
+    public static func describe(_ versions: [Version]) -> String {
+        if versions.isEmpty { return "nothing" }
+        return versions.map { "\($0.valueText) \($0.label)" }.joined(separator: " | ")
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import ReplabCommands
+import ReplabTerminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The thin executable: command-line parsing and the edge where text meets the terminal.
+@main
+struct Replab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replab",
+        abstract: "A teaching REPL and visualizer for data replication.",
+        discussion: "With no subcommand, replab opens its interactive prompt (type help there).",
+        subcommands: [Interactive.self, RunScripts.self, PBS.self],
+        defaultSubcommand: Interactive.self)
+}
+
+/// Writes text to standard output at once (JSON mode promises a flush per line).
+func emit(_ text: String) {
+    guard !text.isEmpty else { return }
+    print(text, terminator: "")
+    fflush(nil)
+}
+
+struct Interactive: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "Open the interactive prompt (the default).")
+
+    @Option(help: "The seed of every random choice.") var seed: UInt64 = 0
+
+    func run() throws {
+        var host = SessionHost(session: Session(seed: seed, files: LocalFiles()))
+        REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
+    }
+}
+
+struct SessionHost: REPLHost {
+    var session: Session
+    var prompt: String { "replab> " }
+
+    mutating func handle(line: String) -> (output: String, quit: Bool) {
+        let result = session.execute(line)
+        return (result.text, result.quit)
+    }
+
+    func completions(line: String, word: String) -> [String] {
+        session.completions(line: line, word: word)
+    }
+}
+
+func printError(_ text: String) {
+    fflush(nil)
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func environment() -> [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let eq = text.firstIndex(of: "=") { result[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+        pointer += 1
+    }
+    return result
+}
+
+struct RunScripts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Play .replab scripts and print the transcript.",
+        discussion: """
+            Each FILE is played in order in one session; - reads standard input line by line, so a
+            program can drive replab through a pipe. Text mode stops at the first error, naming the
+            file and line; --json prints one JSON object per command (flushed at once) and goes on
+            after errors. The exit status is 1 if any command failed.
+            """)
+
+    @Argument(help: "Script files (.replab); - for standard input.") var files: [String]
+    @Option(help: "The seed of every random choice (decimal or 0x hex).", transform: { text in
+        let value = text.lowercased().hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
+        guard let value else { throw ValidationError("--seed must be a whole number from 0 to 18446744073709551615, not \(text)") }
+        return value
+    }) var seed: UInt64 = 0
+    @Flag(help: "Print one JSON object per command.") var json = false
+
+    func run() throws {
+        var runner = ScriptRunner(seed: seed, json: json)
+        let files = LocalFiles()
+        for file in self.files {
+            if file == "-" {
+                var number = 0
+                while let line = readLine(strippingNewline: true) {
+                    number += 1
+                    emit(runner.feed(line, file: "<stdin>", lineNumber: number))
+                    if runner.stopped { break }
+                }
+            } else {
+                let text: String
+                do {
+                    text = try files.read(file)
+                } catch {
+                    printError("error: \(error.message)")
+                    throw ExitCode(2)
+                }
+                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    emit(runner.feed(String(line), file: file, lineNumber: index + 1))
+                    if runner.stopped { break }
+                }
+            }
+            if runner.stopped { break }
+        }
+        if runner.failed { throw ExitCode(1) }
+    }
+}
+
+struct PBS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pbs", abstract: "Probabilistically bounded staleness: how stale is eventually? (help pbs in the REPL)")
+
+    @Flag(help: "Print the result as JSON.") var json = false
+    @Option(help: "The seed of the Monte Carlo sampling.") var seed: UInt64 = 0
+    @Argument(parsing: .captureForPassthrough, help: "Options as in the REPL: n=3 r=1 w=1 dist=lnkd-disk t=0,1,5 …")
+    var options: [String] = []
+
+    func run() throws {
+        var session = Session(seed: seed)
+        let result = session.execute((["pbs"] + options.map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " "))
+        if json {
+            emit(result.json.text + "\n")
+        } else {
+            emit(result.text + "\n")
+        }
+        if !result.ok { throw ExitCode(1) }
+    }
+}

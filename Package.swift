@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(
             name: "ReplabCommandsTests",
             dependencies: ["ReplabCommands"],
+            exclude: ["Golden"],
             swiftSettings: strict),
     ]
 )

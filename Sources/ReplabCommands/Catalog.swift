@@ -237,6 +237,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// ` (did you mean "put"?)` for the closest candidate within distance 2, or "".
 func suggestion(for word: String, among candidates: [String]) -> String {
+    // One letter is too little to guess from (D is as near to A as to B).
+    guard word.count > 1 else { return "" }
     let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.filter { $0.1 <= 2 && $0.1 < max(2, word.count) }
     guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return "" }
     return ": did you mean \"\(best.0)\"?"

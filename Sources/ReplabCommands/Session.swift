@@ -408,8 +408,8 @@ public struct Session: Sendable {
             } catch {
                 throw CommandError(error.message)
             }
-            let noun = kind == .get ? "replies" : "acks"
             let needed = kind == .get ? sim.config.r : sim.config.w
+            let noun = kind == .get ? (needed == 1 ? "reply" : "replies") : (needed == 1 ? "ack" : "acks")
             if sim.config.coordinator == .client {
                 sim.notes.append("   waits for \(needed) \(noun) (\(kind == .get ? "r" : "w")=\(needed)); step or deliver the messages")
             } else {

@@ -306,7 +306,6 @@ public struct Simulation: Sendable {
         beginStep()
         if faults.isCrashed(envelope.to) {
             record(.dropped(id, .receiverCrashed))
-            notes.append("\(id) lost: \(envelope.to.name) is crashed")
             return
         }
         record(.delivered(id))
@@ -367,14 +366,14 @@ public struct Simulation: Sendable {
                 let missing = (replicas[me.replicaIndex].store[key] ?? []).filter { !theirs.contains($0.dot) }
                 if !missing.isEmpty { reply[key] = missing }
             }
-            record(.note(me, kind: "anti-entropy", text: "anti-entropy #\(exchange): \(me.name) took \(copied) version(s) from \(from.name)"))
+            record(.note(me, kind: "anti-entropy", text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
             send(from: me, to: from, .syncReply(versions: reply, exchange: exchange))
         case .syncReply(let versions, let exchange):
             var copied = 0
             for key in versions.keys.sorted() {
                 for version in versions[key] ?? [] where store(version, key: key, at: me, cause: "anti-entropy") { copied += 1 }
             }
-            record(.note(me, kind: "anti-entropy", text: "anti-entropy #\(exchange): \(me.name) took \(copied) version(s) from \(from.name)"))
+            record(.note(me, kind: "anti-entropy", text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
             notes.append("anti-entropy #\(exchange) between \(me.name) and \(from.name) finished")
         }
     }
@@ -446,7 +445,7 @@ public struct Simulation: Sendable {
         send(from: from, to: replica, .repair(key: key, versions: newest))
     }
 
-    private mutating func completeWrite(op: Int, version: Version?, by: [Address]) {
+    private mutating func completeWrite(op: Int, version: Version?, by: [Address], how: String? = nil) {
         guard var state = pending[op] else { return }
         state.done = true
         pending[op] = state
@@ -460,12 +459,12 @@ public struct Simulation: Sendable {
             ensureClient(record.client)
             clientContexts[record.client.clientNumber - 1][record.key] = version.clock
         }
-        let who = by.isEmpty ? "" : " (acks from \(by.map(\.name).joined(separator: ", ")))"
+        let who = how.map { " (\($0))" } ?? " (acks from \(by.map(\.name).joined(separator: ", ")))"
         let text = "\(record.client.name) \(record.text): ok\(who)"
         recordCompletion(record, ok: true, values: [], text: text)
     }
 
-    private mutating func completeRead(op: Int, versions: [Version], by: [Address]) {
+    private mutating func completeRead(op: Int, versions: [Version], by: [Address], how: String? = nil) {
         guard var state = pending[op] else { return }
         state.done = true
         pending[op] = state
@@ -488,7 +487,7 @@ public struct Simulation: Sendable {
             result = live.map { "\($0.valueText) \($0.label)" }.joined(separator: " | ") + " (\(live.count) siblings)"
         }
         if !live.isEmpty && live.count < versions.count { result += " and a concurrent delete" }
-        let who = by.isEmpty ? "" : " (replies from \(by.map(\.name).joined(separator: ", ")))"
+        let who = how.map { " (\($0))" } ?? " (replies from \(by.map(\.name).joined(separator: ", ")))"
         recordCompletion(record, ok: true, values: record.readValues, text: "\(record.client.name) \(record.text): \(result)\(who)")
     }
 
@@ -527,7 +526,7 @@ public struct Simulation: Sendable {
             if state.replies.count >= state.needed { coordinatorFinishRead(op: op) }
         } else {
             let local = replicas[me.replicaIndex]
-            let highest = max(context[me], local.counters[key] ?? 0, (local.store[key] ?? []).map { $0.clock[me] }.max() ?? 0)
+            let highest = max(context.highest(me), local.counters[key] ?? 0, (local.store[key] ?? []).map { $0.clock.highest(me) }.max() ?? 0)
             let version = Version(
                 value: value, dot: Dot(me, highest + 1), context: context, timestamp: pendingTimestamps[op] ?? 0,
                 writtenAt: now, op: op)
@@ -577,7 +576,8 @@ public struct Simulation: Sendable {
         guard var entry = coordinating[op] else { return }
         entry.state.done = true
         coordinating[op] = entry
-        send(from: entry.node, to: entry.state.client, .response(op: op, ok: true, versions: entry.state.merged, reason: ""))
+        let who = entry.state.replies.map(\.name).joined(separator: ", ")
+        send(from: entry.node, to: entry.state.client, .response(op: op, ok: true, versions: entry.state.merged, reason: "replies from \(who)"))
         if settings.readRepair {
             for replica in entry.state.replies {
                 if replica == entry.node {
@@ -596,10 +596,11 @@ public struct Simulation: Sendable {
         guard let state = pending[op], !state.done else { return }
         guard ok else { return fail(op: op, reason: reason) }
         let coordinator = history[op - 1].via ?? primaries(for: state.key)[0]
+        let how = "coordinator \(coordinator.name): \(reason)"
         if state.kind == .get {
-            completeRead(op: op, versions: versions, by: [coordinator])
+            completeRead(op: op, versions: versions, by: [], how: how)
         } else {
-            completeWrite(op: op, version: versions.first, by: [coordinator])
+            completeWrite(op: op, version: versions.first, by: [], how: how)
         }
     }
 

@@ -58,13 +58,13 @@ public enum Message: Sendable, Hashable {
             }
         case .response(_, let ok, let versions, let reason):
             if !ok { return "failed: \(reason)" }
-            return versions.isEmpty && reason.isEmpty ? "ok" : (reason.isEmpty ? "ok \(Message.describe(versions))" : "ok \(reason)")
+            return "ok " + (versions.isEmpty ? "" : Message.describe(versions) + " ") + "(\(reason))"
         case .repair(let key, let versions):
             return "repair \(key)=\(Message.describe(versions))"
         case .syncPush(let versions, _):
-            return "sync: \(Message.count(versions)) versions of \(versions.count) keys"
+            return "sync: \(plural(Message.count(versions), "version")) of \(plural(versions.count, "key"))"
         case .syncReply(let versions, _):
-            return "sync-reply: \(Message.count(versions)) versions"
+            return "sync-reply: \(plural(Message.count(versions), "version"))"
         }
     }
 
@@ -75,4 +75,9 @@ public enum Message: Sendable, Hashable {
         if versions.isEmpty { return "nothing" }
         return versions.map { "\($0.valueText) \($0.label)" }.joined(separator: " | ")
     }
+}
+
+/// `1 version`, `2 versions`.
+public func plural(_ count: Int, _ noun: String) -> String {
+    count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
 }

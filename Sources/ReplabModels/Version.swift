@@ -31,18 +31,16 @@ public struct Version: Hashable, Sendable {
 
     public var isTombstone: Bool { value == nil }
 
-    public var clock: VersionVector {
-        var clock = context
-        if clock[dot.node] < dot.counter { clock[dot.node] = dot.counter }
-        return clock
-    }
+    /// Everything this version has seen, itself included.
+    public var clock: VersionVector { context.inserting(dot) }
 
     /// The version as people read it: its version vector `{A:2, c1:1}`; when its dot is not the
     /// next event after its context (two writes by the same writer, the second blind), the
     /// vector alone would look newer than its sibling, so the dot is shown with what it saw:
     /// `c1:2 after {}`.
     public var label: String {
-        context[dot.node] + 1 == dot.counter ? clock.description : "\(dot) after \(context)"
+        context.highest(dot.node) < dot.counter && context[dot.node] + 1 == dot.counter
+            ? clock.description : "\(dot) after \(context)"
     }
 
     /// Whether this version causally supersedes `other` (its writer had seen `other`).

@@ -1,1 +1,76 @@
-print("bench")
+// replab-bench: replab's benchmarks, run in release mode beside the C yardsticks
+// (../shared/bench/compare.sh). Wall-clock timing lives here, never in the deterministic core.
+//
+//   replab-bench w1 [OPS]       W1 quorum throughput on the kernel (default 100000 ops)
+//   replab-bench pbs [TRIALS]   PBS Monte Carlo sampling (default 1000000 trials)
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes `text` to standard error (Swift 6 treats Glibc's `stderr` global as unsafe shared state).
+func writeStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written <= 0 { break }
+            offset += written
+        }
+    }
+}
+
+/// Prints the usage line to standard error and exits with status 2.
+func fail() -> Never {
+    writeStandardError("usage: replab-bench w1 [OPS] | pbs [TRIALS]   (positive integers; defaults 100000 and 1000000)\n")
+    exit(2)
+}
+
+/// The optional size argument: absent means `defaultValue`; anything but a positive integer
+/// no larger than `limit` is a usage error.
+func size(_ arguments: ArraySlice<String>, default defaultValue: Int, limit: Int) -> Int {
+    guard let text = arguments.first else { return defaultValue }
+    guard arguments.count == 1, let value = Int(text), value > 0, value <= limit else { fail() }
+    return value
+}
+
+/// Seconds of wall time `body` takes, on the monotonic clock.
+func wallSeconds(_ body: () -> Void) -> Double {
+    let elapsed = ContinuousClock().measure(body)
+    let (seconds, attoseconds) = elapsed.components
+    return Double(seconds) + Double(attoseconds) * 1e-18
+}
+
+/// `value` with exactly `digits` decimals (no Foundation needed).
+func fixed(_ value: Double, digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (value * scale).rounded()
+    guard scaled.isFinite, scaled >= 0, scaled < 9e18 else { return "\(value)" }
+    let units = UInt64(scaled)
+    let whole = units / UInt64(scale)
+    let fraction = String(units % UInt64(scale))
+    guard digits > 0 else { return String(whole) }
+    return "\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "w1":
+    let ops = size(arguments.dropFirst(), default: 100_000, limit: Int(UInt32.max))
+    var result = W1Result()
+    let seconds = wallSeconds { result = W1.run(ops: ops) }
+    print(result.line)
+    let rate = seconds > 0 ? Double(result.delivered) / seconds : 0
+    print("messages_per_second=\(fixed(rate, digits: 0)) wall_seconds=\(fixed(seconds, digits: 6))")
+case "pbs":
+    let trials = size(arguments.dropFirst(), default: 1_000_000, limit: Int.max)
+    runPBSBench(trials: trials)
+default:
+    fail()
+}

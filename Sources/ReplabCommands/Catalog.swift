@@ -76,17 +76,20 @@ public enum Catalog {
         CommandHelp(
             name: "messages", group: "Control the network", syntax: "messages",
             summary: "list the messages in flight",
-            detail: "Each message with its id, sender, receiver and what it carries (values with version vectors), in the scheduler's order; messages on cut links are marked.",
+            detail:
+                "Each message with its id, sender, receiver and what it carries (values with version vectors), in the scheduler's order; messages on cut links are marked.",
             example: "messages"),
         CommandHelp(
             name: "step", group: "Control the network", syntax: "step [COUNT]",
             summary: "deliver the next COUNT messages (default 1, oldest first)",
-            detail: "Delivers in the scheduler's order (oldest first), skipping messages on cut links. A message to a crashed replica is lost when its turn comes.",
+            detail:
+                "Delivers in the scheduler's order (oldest first), skipping messages on cut links. A message to a crashed replica is lost when its turn comes.",
             example: "step 3"),
         CommandHelp(
             name: "deliver", group: "Control the network", syntax: "deliver SELECTOR…",
             summary: "deliver exactly these messages, in id order",
-            detail: "SELECTOR is a message id (m4), a link (A->B, c1->A), to NODE, from NODE, or all. Messages on cut links cannot be delivered until heal.",
+            detail:
+                "SELECTOR is a message id (m4), a link (A->B, c1->A), to NODE, from NODE, or all. Messages on cut links cannot be delivered until heal.",
             example: "deliver m3 m5"),
         CommandHelp(
             name: "drop", group: "Control the network", syntax: "drop SELECTOR…",
@@ -106,7 +109,8 @@ public enum Catalog {
         CommandHelp(
             name: "partition", group: "Control the network", syntax: "partition NODE… | NODE… [| …]",
             summary: "cut every link between the groups",
-            detail: "Messages on cut links stay in flight, undeliverable, until heal. Clients may be placed in a group too (partition A c1 | B C); a participant named in no group reaches everyone.",
+            detail:
+                "Messages on cut links stay in flight, undeliverable, until heal. Clients may be placed in a group too (partition A c1 | B C); a participant named in no group reaches everyone.",
             example: "partition A B | C"),
         CommandHelp(
             name: "heal", group: "Control the network", syntax: "heal", summary: "remove every partition",
@@ -114,7 +118,8 @@ public enum Catalog {
         CommandHelp(
             name: "crash", group: "Control the network", syntax: "crash NODE",
             summary: "crash a replica: it receives and sends nothing",
-            detail: "It keeps its durable state (its stored versions) but loses what it was coordinating. Messages that reach it while it is down are lost.",
+            detail:
+                "It keeps its durable state (its stored versions) but loses what it was coordinating. Messages that reach it while it is down are lost.",
             example: "crash C"),
         CommandHelp(
             name: "recover", group: "Control the network", syntax: "recover NODE", summary: "bring a crashed replica back",
@@ -122,7 +127,8 @@ public enum Catalog {
         CommandHelp(
             name: "tick", group: "Control the network", syntax: "tick [COUNT]",
             summary: "advance virtual time (default 1 tick; at most 10000)",
-            detail: "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, periodic anti-entropy starts.",
+            detail:
+                "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, periodic anti-entropy starts.",
             example: "tick 5"),
         CommandHelp(
             name: "seed", group: "Control the network", syntax: "seed N",
@@ -148,7 +154,8 @@ public enum Catalog {
         CommandHelp(
             name: "anti-entropy", group: "Behaviour switches and actions", syntax: "anti-entropy NODE NODE",
             summary: "one anti-entropy exchange between two replicas, now",
-            detail: "The first pushes every version it holds to the second (one message), which keeps what it lacked and answers with what the first lacked (a second message). Step them like any message.",
+            detail:
+                "The first pushes every version it holds to the second (one message), which keeps what it lacked and answers with what the first lacked (a second message). Step them like any message.",
             example: "anti-entropy A C"),
         CommandHelp(
             name: "failover", group: "Behaviour switches and actions", syntax: "failover [NODE]",

@@ -7,7 +7,8 @@ public enum Help {
             if ["lessons", "lesson", "next", "back", "again", "end"].contains(topic) {
                 return "\(topic): guided lessons are not in this build of replab yet"
             }
-            throw CommandError("no help for \"\(topic)\"\(suggestion(for: topic, among: Catalog.names)); type help for the list of commands")
+            throw CommandError(
+                "no help for \"\(topic)\"\(suggestion(for: topic, among: Catalog.names)); type help for the list of commands")
         }
         var lines = [help.syntax, "", help.summary.prefix(1).uppercased() + help.summary.dropFirst() + "."]
         if !help.detail.isEmpty { lines += ["", help.detail] }

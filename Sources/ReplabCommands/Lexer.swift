@@ -74,7 +74,8 @@ public enum Lexer {
                 }
                 if !closed { throw CommandError("unclosed quote starting at column \(column): end the string with \"") }
                 if text.unicodeScalars.count > 256 {
-                    throw CommandError("the quoted string at column \(column) is \(text.unicodeScalars.count) characters long; at most 256 are allowed")
+                    throw CommandError(
+                        "the quoted string at column \(column) is \(text.unicodeScalars.count) characters long; at most 256 are allowed")
                 }
                 tokens.append(Token(kind: .quoted, text: text, column: column))
                 continue

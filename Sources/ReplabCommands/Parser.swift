@@ -14,7 +14,8 @@ public enum Parser {
         let tokens = try Lexer.tokenize(line)
         guard let first = tokens.first else { return nil }
         guard first.kind == .word else {
-            throw CommandError("a command starts with its name, not \(first.kind == .bar ? "|" : "a quoted string"); type help for the list")
+            throw CommandError(
+                "a command starts with its name, not \(first.kind == .bar ? "|" : "a quoted string"); type help for the list")
         }
         var words = Words(tokens: Array(tokens.dropFirst()), command: first.text)
         let name = first.text
@@ -102,7 +103,9 @@ public enum Parser {
             }
             let kinds = ["topology", "timeline", "state", "session"]
             guard kinds.contains(what.text) else {
-                throw CommandError("cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session")
+                throw CommandError(
+                    "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session"
+                )
             }
             let path = try words.path(usage: "export \(what.text) FILE")
             try words.end()
@@ -152,7 +155,9 @@ public enum Parser {
             throw CommandError("cluster needs a model: cluster leaderless|single-leader|multi-leader [OPTION=VALUE…]")
         }
         guard models.contains(model.text) else {
-            throw CommandError("unknown model \"\(model.text)\"\(suggestion(for: model.text, among: models)); allowed: leaderless, single-leader, multi-leader")
+            throw CommandError(
+                "unknown model \"\(model.text)\"\(suggestion(for: model.text, among: models)); allowed: leaderless, single-leader, multi-leader"
+            )
         }
         let allowed: [String]
         switch model.text {
@@ -163,18 +168,25 @@ public enum Parser {
         var options: [String: String] = [:]
         while let token = words.next() {
             guard let eq = token.text.firstIndex(of: "="), eq != token.text.startIndex else {
-                throw CommandError("expected OPTION=VALUE, got \"\(token.text)\"; options for cluster \(model.text): \(allowed.joined(separator: ", "))")
+                throw CommandError(
+                    "expected OPTION=VALUE, got \"\(token.text)\"; options for cluster \(model.text): \(allowed.joined(separator: ", "))")
             }
             let key = String(token.text[..<eq])
             let value = String(token.text[token.text.index(after: eq)...])
             guard allowed.contains(key) else {
-                let owners = ["nodes": "leaderless", "n": "leaderless", "w": "leaderless", "r": "leaderless", "coordinator": "leaderless",
+                let owners = [
+                    "nodes": "leaderless", "n": "leaderless", "w": "leaderless", "r": "leaderless", "coordinator": "leaderless",
                     "replicas": "single-leader", "sync": "single-leader", "leaders": "multi-leader", "topology": "multi-leader",
-                    "causal": "multi-leader", "resolve": "leaderless and multi-leader"]
+                    "causal": "multi-leader", "resolve": "leaderless and multi-leader",
+                ]
                 if let owner = owners[key] {
-                    throw CommandError("\(key)= belongs to \(owner) clusters, not \(model.text); options for cluster \(model.text): \(allowed.joined(separator: ", "))")
+                    throw CommandError(
+                        "\(key)= belongs to \(owner) clusters, not \(model.text); options for cluster \(model.text): \(allowed.joined(separator: ", "))"
+                    )
                 }
-                throw CommandError("unknown option \"\(key)\" for cluster \(model.text)\(suggestion(for: key, among: allowed)); allowed: \(allowed.joined(separator: ", "))")
+                throw CommandError(
+                    "unknown option \"\(key)\" for cluster \(model.text)\(suggestion(for: key, among: allowed)); allowed: \(allowed.joined(separator: ", "))"
+                )
             }
             guard options[key] == nil else { throw CommandError("option \(key) is given twice") }
             guard !value.isEmpty else { throw CommandError("option \(key)= needs a value") }
@@ -201,20 +213,26 @@ public enum Parser {
                 config.resolve = r
             }
             if config.nodes < config.n {
-                throw CommandError("nodes=\(config.nodes) is smaller than n=\(config.n): each key needs n replicas, so nodes must be at least n")
+                throw CommandError(
+                    "nodes=\(config.nodes) is smaller than n=\(config.n): each key needs n replicas, so nodes must be at least n")
             }
             if config.w > config.n {
-                throw CommandError("w=\(config.w) is larger than n=\(config.n): a write cannot wait for more replicas than hold the key (allowed: 1 to \(config.n))")
+                throw CommandError(
+                    "w=\(config.w) is larger than n=\(config.n): a write cannot wait for more replicas than hold the key (allowed: 1 to \(config.n))"
+                )
             }
             if config.r > config.n {
-                throw CommandError("r=\(config.r) is larger than n=\(config.n): a read cannot wait for more replicas than hold the key (allowed: 1 to \(config.n))")
+                throw CommandError(
+                    "r=\(config.r) is larger than n=\(config.n): a read cannot wait for more replicas than hold the key (allowed: 1 to \(config.n))"
+                )
             }
             return .leaderless(config)
         case "single-leader":
             let replicas = try number(options["replicas"] ?? "3", what: "replicas", range: 1...26, hint: "at most 26 replicas (A…Z)")
             let sync = try number(options["sync"] ?? "0", what: "sync", range: 0...25)
             if sync > replicas - 1 {
-                throw CommandError("sync=\(sync) is more than the \(replicas - 1) follower(s) of \(replicas) replicas (allowed: 0 to \(replicas - 1))")
+                throw CommandError(
+                    "sync=\(sync) is more than the \(replicas - 1) follower(s) of \(replicas) replicas (allowed: 0 to \(replicas - 1))")
             }
             return .singleLeader(replicas: replicas, sync: sync)
         default:
@@ -228,7 +246,9 @@ public enum Parser {
                 throw CommandError("resolve=\(resolve) is not allowed for multi-leader clusters: use lww, siblings or union")
             }
             let causal = options["causal"] ?? "off"
-            guard causal == "on" || causal == "off" else { throw CommandError("causal=\(causal) is not allowed: use causal=on or causal=off") }
+            guard causal == "on" || causal == "off" else {
+                throw CommandError("causal=\(causal) is not allowed: use causal=on or causal=off")
+            }
             return .multiLeader(leaders: leaders, topology: topology, resolve: resolve, causal: causal == "on")
         }
     }
@@ -245,7 +265,9 @@ public enum Parser {
         let allowed = allowBlind ? ["via", "as", "blind"] : ["via", "as"]
         while let token = words.next() {
             guard allowed.contains(token.text) else {
-                throw CommandError("unexpected \"\(token.text)\" after the \(words.command)\(suggestion(for: token.text, among: allowed)); allowed: \(allowed.map { $0 == "blind" ? "blind" : "\($0) \($0 == "via" ? "NODE" : "CLIENT")" }.joined(separator: ", "))")
+                throw CommandError(
+                    "unexpected \"\(token.text)\" after the \(words.command)\(suggestion(for: token.text, among: allowed)); allowed: \(allowed.map { $0 == "blind" ? "blind" : "\($0) \($0 == "via" ? "NODE" : "CLIENT")" }.joined(separator: ", "))"
+                )
             }
             guard seen.insert(token.text).inserted else { throw CommandError("\(token.text) is given twice") }
             switch token.text {
@@ -283,7 +305,8 @@ public enum Parser {
                     }
                     selectors.append(.link(a, b))
                 } else {
-                    throw CommandError("\"\(token.text)\" is not a selector: use a message id (m4), a link (A->B), to NODE, from NODE, or all")
+                    throw CommandError(
+                        "\"\(token.text)\" is not a selector: use a message id (m4), a link (A->B), to NODE, from NODE, or all")
                 }
             }
         }
@@ -353,7 +376,9 @@ public enum Parser {
             guard let token = words.next() else { throw CommandError("set timeout needs TICKS (1 to \(maxTicks))") }
             setting = .timeout(UInt64(try number(token.text, what: "timeout", range: 1...maxTicks)))
         default:
-            throw CommandError("unknown switch \"\(name.text)\"\(suggestion(for: name.text, among: switches)); allowed: \(switches.joined(separator: ", "))")
+            throw CommandError(
+                "unknown switch \"\(name.text)\"\(suggestion(for: name.text, among: switches)); allowed: \(switches.joined(separator: ", "))"
+            )
         }
         try words.end()
         return setting
@@ -392,12 +417,16 @@ public enum Parser {
             }
             return .timeline(mermaid: mermaid, last: last)
         default:
-            throw CommandError("unknown view \"\(name.text)\"\(suggestion(for: name.text, among: views)); allowed: \(views.joined(separator: ", "))")
+            throw CommandError(
+                "unknown view \"\(name.text)\"\(suggestion(for: name.text, among: views)); allowed: \(views.joined(separator: ", "))")
         }
     }
 
     static func number(_ text: String, what: String, range: ClosedRange<Int>, hint: String? = nil) throws(CommandError) -> Int {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) || (text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) && text.count > 1) else {
+        guard !text.isEmpty,
+            text.allSatisfy({ $0.isASCII && $0.isNumber })
+                || (text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) && text.count > 1)
+        else {
             throw CommandError("\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
         }
         guard let value = Int(text), range.contains(value) else {
@@ -436,14 +465,17 @@ struct Words {
     /// Fails if anything is left over.
     func end() throws(CommandError) {
         if let extra = peek() {
-            throw CommandError("unexpected \"\(extra.text)\" at column \(extra.column): \(Catalog.help(for: command)?.syntax ?? command) (see help \(command))")
+            throw CommandError(
+                "unexpected \"\(extra.text)\" at column \(extra.column): \(Catalog.help(for: command)?.syntax ?? command) (see help \(command))"
+            )
         }
     }
 
     mutating func key(usage: String) throws(CommandError) -> String {
         guard let token = next() else { throw CommandError("\(command) needs a key: \(usage)") }
         guard token.kind == .word, Words.isKey(token.text) else {
-            throw CommandError("\"\(token.text)\" is not a key: keys start with a lower-case letter, then letters, digits, _ or - (like x, cart, room-42)")
+            throw CommandError(
+                "\"\(token.text)\" is not a key: keys start with a lower-case letter, then letters, digits, _ or - (like x, cart, room-42)")
         }
         guard token.text.count <= 64 else { throw CommandError("key \"\(token.text.prefix(20))…\" is too long: at most 64 characters") }
         return token.text
@@ -478,7 +510,8 @@ struct Words {
         case .word:
             let value = Value(token.text)
             guard value.isBare else {
-                throw CommandError("\(token.text) is not a value: use an integer, a bare word (letters, digits, _ - . +) or a \"quoted string\"")
+                throw CommandError(
+                    "\(token.text) is not a value: use an integer, a bare word (letters, digits, _ - . +) or a \"quoted string\"")
             }
             if token.text.count > 256 { throw CommandError("the value is too long: at most 256 characters") }
             return value

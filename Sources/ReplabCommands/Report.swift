@@ -13,7 +13,9 @@ enum Report {
         var pendingTicks: (from: UInt64, to: UInt64)? = nil
         func flushTicks() {
             if let ticks = pendingTicks {
-                lines.append(ticks.from == ticks.to ? "tick: time is now t\(ticks.to)" : "tick ×\(ticks.to - ticks.from + 1): time is now t\(ticks.to)")
+                lines.append(
+                    ticks.from == ticks.to
+                        ? "tick: time is now t\(ticks.to)" : "tick ×\(ticks.to - ticks.from + 1): time is now t\(ticks.to)")
                 pendingTicks = nil
             }
         }
@@ -40,7 +42,9 @@ enum Report {
             case .duplicated(let original, let copy):
                 lines.append("\(original) duplicated: \(copy) \(link(copy, simulation)) carries the same \(label(copy, simulation))")
             case .partitioned(let groups):
-                lines.append("partition: \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) (links between the groups are cut)")
+                lines.append(
+                    "partition: \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) (links between the groups are cut)"
+                )
             case .healed:
                 lines.append("healed: every link works again")
             case .crashed(let node):

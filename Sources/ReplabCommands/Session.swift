@@ -217,7 +217,8 @@ public struct Session: Sendable {
             try startOperation(.delete, key: key, value: nil, via: via, client: client, blind: false, line: line, into: &result)
         case .insert, .update:
             _ = try cluster()
-            throw CommandError("insert and update are row operations of single-leader and multi-leader clusters; in a leaderless cluster use put")
+            throw CommandError(
+                "insert and update are row operations of single-leader and multi-leader clusters; in a leaderless cluster use put")
         case .messages:
             let sim = try cluster()
             result.output = Views.messages(sim)
@@ -236,8 +237,11 @@ public struct Session: Sendable {
                     sim.deliver(next.id)
                     delivered += 1
                 }
-                if delivered == 0 { sim.notes.append(Session.nothingToDeliver(sim)) }
-                else if delivered < count { sim.notes.append("(only \(delivered) message(s) could be delivered)") }
+                if delivered == 0 {
+                    sim.notes.append(Session.nothingToDeliver(sim))
+                } else if delivered < count {
+                    sim.notes.append("(only \(delivered) message(s) could be delivered)")
+                }
             }
         case .deliver(let selectors):
             try mutate(&result, line: line) { sim throws(CommandError) in
@@ -265,7 +269,9 @@ public struct Session: Sendable {
                 if delivered == bound && sim.inFlight.contains(where: { sim.isDeliverable($0) }) {
                     sim.notes.append("stopped after \(bound) deliveries (the bound); \(sim.inFlight.count) message(s) still in flight")
                 } else if delivered > 0 {
-                    sim.notes.append("delivered \(delivered) message(s)" + (held > 0 ? "; \(held) held on cut links until heal" : "; nothing left in flight"))
+                    sim.notes.append(
+                        "delivered \(delivered) message(s)"
+                            + (held > 0 ? "; \(held) held on cut links until heal" : "; nothing left in flight"))
                 }
             }
         case .partition(let groups):
@@ -281,7 +287,9 @@ public struct Session: Sendable {
         case .crash(let node):
             try mutate(&result, line: line) { sim throws(CommandError) in
                 try Session.checkParticipant(node, in: sim)
-                guard !sim.faults.isCrashed(node) else { throw CommandError("\(node.name) is already crashed (recover \(node.name) brings it back)") }
+                guard !sim.faults.isCrashed(node) else {
+                    throw CommandError("\(node.name) is already crashed (recover \(node.name) brings it back)")
+                }
                 sim.crash(node)
             }
         case .recover(let node):
@@ -432,7 +440,8 @@ public struct Session: Sendable {
         if address.isReplica && address.replicaIndex >= sim.config.nodes {
             let names = sim.replicaAddresses.map(\.name)
             throw CommandError(
-                "unknown node \(address.name)\(suggestion(for: address.name, among: names)): this cluster has \(names.joined(separator: " "))")
+                "unknown node \(address.name)\(suggestion(for: address.name, among: names)): this cluster has \(names.joined(separator: " "))"
+            )
         }
     }
 
@@ -466,13 +475,15 @@ public struct Session: Sendable {
             case .all:
                 matched = flight
             }
-            if case .message = selector {} else {
+            if case .message = selector {
+            } else {
                 if forDelivery { matched = matched.filter { sim.isDeliverable($0) } }
                 if matched.isEmpty {
                     let what = describe(selector)
                     throw CommandError(
                         "no \(forDelivery ? "deliverable " : "")message in flight matches \(what)"
-                            + (flight.isEmpty ? " (nothing is in flight)" : "; in flight: \(flight.map(\.id.description).joined(separator: " "))"))
+                            + (flight.isEmpty
+                                ? " (nothing is in flight)" : "; in flight: \(flight.map(\.id.description).joined(separator: " "))"))
                 }
             }
             chosen.formUnion(matched.map(\.id))
@@ -494,21 +505,24 @@ public struct Session: Sendable {
         switch setting {
         case .tombstones(let on):
             sim.settings.tombstones = on
-            return on ? "tombstones on: a delete writes a tombstone (a version with no value)"
+            return on
+                ? "tombstones on: a delete writes a tombstone (a version with no value)"
                 : "tombstones off: a delete removes the key outright; a replica that missed it can bring the value back"
         case .timeout(let ticks):
             sim.settings.timeoutTicks = ticks
             return "timeout \(ticks) tick(s): operations started from now on fail if their quorum is not reached in time"
         case .readRepair(let on):
             sim.settings.readRepair = on
-            return on ? "read repair on (Riak's rule): after a read has its r replies, replicas that answered with older versions are sent the newest"
+            return on
+                ? "read repair on (Riak's rule): after a read has its r replies, replicas that answered with older versions are sent the newest"
                 : "read repair off"
         case .antiEntropy(let on, let every):
             sim.settings.antiEntropyEveryTicks = on ? (every ?? 5) : nil
             return on ? "anti-entropy on: every \(every ?? 5) tick(s) each live replica exchanges with the next" : "anti-entropy off"
         case .gcGrace(let ticks):
             sim.settings.gcGraceTicks = ticks
-            return ticks.map { "gc-grace \($0): tombstones older than \($0) tick(s) are purged as time passes" } ?? "gc-grace off: tombstones are kept"
+            return ticks.map { "gc-grace \($0): tombstones older than \($0) tick(s) are purged as time passes" }
+                ?? "gc-grace off: tombstones are kept"
         case .sloppy:
             throw CommandError("sloppy quorums and hinted handoff are not in this build of replab yet; quorums are strict")
         }
@@ -532,8 +546,10 @@ public struct Session: Sendable {
             let ids = simulation?.inFlight.map(\.id.description) ?? []
             switch command {
             case "cluster":
-                candidates = ["leaderless", "single-leader", "multi-leader", "nodes=", "n=", "w=", "r=", "coordinator=client",
-                    "coordinator=node", "resolve=siblings", "resolve=lww"]
+                candidates = [
+                    "leaderless", "single-leader", "multi-leader", "nodes=", "n=", "w=", "r=", "coordinator=client",
+                    "coordinator=node", "resolve=siblings", "resolve=lww",
+                ]
             case "put", "get", "delete", "insert", "update":
                 candidates = keys + ["via", "as", "blind"] + nodes + clients
             case "deliver", "drop", "duplicate":

@@ -12,7 +12,9 @@ public enum Views {
     static func table(_ rows: [[String]]) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
-        for row in rows { for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) } }
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
         return rows.map { row in
             row.enumerated().map { index, cell in index == row.count - 1 ? cell : pad(cell, widths[index]) }
                 .joined(separator: "  ").trimmingTrailingSpaces
@@ -38,7 +40,9 @@ public enum Views {
         if flight.isEmpty { return "no messages in flight" }
         var rows = [["id", "link", "kind", "carries", "sent", ""]]
         for envelope in flight {
-            let status = sim.blockedReason(envelope).map { "held: \($0)" } ?? (sim.faults.isCrashed(envelope.to) ? "receiver crashed: will be lost" : "")
+            let status =
+                sim.blockedReason(envelope).map { "held: \($0)" }
+                ?? (sim.faults.isCrashed(envelope.to) ? "receiver crashed: will be lost" : "")
             rows.append([
                 envelope.id.description, "\(envelope.from.name)->\(envelope.to.name)", envelope.payload.kind, envelope.payload.label,
                 "step \(envelope.sentStep)", status,
@@ -162,7 +166,8 @@ public enum Views {
                 ? "links:    each client sends to the n=\(sim.config.n) replicas of a key and collects their replies"
                 : "links:    each client asks one coordinator node, which forwards to the key's n=\(sim.config.n) replicas")
         if sim.faults.isPartitioned {
-            lines.append("partition: " + sim.faults.groups.map { "{" + $0.map(\.name).joined(separator: " ") + "}" }.joined(separator: " | "))
+            lines.append(
+                "partition: " + sim.faults.groups.map { "{" + $0.map(\.name).joined(separator: " ") + "}" }.joined(separator: " | "))
             var cut: [String] = []
             let everyone = sim.replicaAddresses + clients
             for (i, a) in everyone.enumerated() {
@@ -195,7 +200,8 @@ public enum Views {
                 let list = sim.ring.preferenceList(for: key)
                 let primaries = list.prefix(sim.config.n).map(\.name).joined(separator: " ")
                 let fallbacks = list.dropFirst(sim.config.n).map(\.name).joined(separator: " ")
-                lines.append("  \(key)  at \(hex(Ring.hash(key)))  primaries \(primaries)" + (fallbacks.isEmpty ? "" : "  fallbacks \(fallbacks)"))
+                lines.append(
+                    "  \(key)  at \(hex(Ring.hash(key)))  primaries \(primaries)" + (fallbacks.isEmpty ? "" : "  fallbacks \(fallbacks)"))
             }
         }
         return lines.joined(separator: "\n")
@@ -260,7 +266,10 @@ public enum Views {
                 guard let p = position[client] else { continue }
                 var line = lifelines()
                 line[p] = ok ? "#" : "!"
-                add(entry.step, line, "op \(op) \(ok ? "done" : "failed"): \(text.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingWhitespace } ?? text)")
+                add(
+                    entry.step, line,
+                    "op \(op) \(ok ? "done" : "failed"): \(text.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingWhitespace } ?? text)"
+                )
             case .note(let node, _, let text):
                 guard let p = position[node] else { continue }
                 var line = lifelines()
@@ -269,7 +278,9 @@ public enum Views {
             case .duplicated(let original, let copy):
                 add(entry.step, lifelines(), "\(original) duplicated as \(copy)")
             case .partitioned(let groups):
-                add(entry.step, lifelines(), "== partition \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) ==")
+                add(
+                    entry.step, lifelines(),
+                    "== partition \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) ==")
             case .healed:
                 add(entry.step, lifelines(), "== healed ==")
             case .crashed(let node):
@@ -300,7 +311,9 @@ public enum Views {
             lines.append("in flight:")
             for envelope in flight {
                 let held = sim.isDeliverable(envelope) ? "" : "  (held: link cut)"
-                lines.append("      \(envelope.id) \(envelope.from.name)->\(envelope.to.name) (sent \(envelope.sentStep)) \(envelope.payload.label)\(held)")
+                lines.append(
+                    "      \(envelope.id) \(envelope.from.name)->\(envelope.to.name) (sent \(envelope.sentStep)) \(envelope.payload.label)\(held)"
+                )
             }
         }
         lines.append("legend: * op starts  # op done  ! op failed  o state change  -> delivered  x lost  X crash")

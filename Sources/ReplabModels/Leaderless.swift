@@ -137,7 +137,9 @@ struct PendingOp: Sendable, Hashable {
 public enum SimulationError: Error, Equatable, Sendable {
     case invalid(String)
     public var message: String {
-        switch self { case .invalid(let text): return text }
+        switch self {
+        case .invalid(let text): return text
+        }
     }
 }
 
@@ -257,7 +259,8 @@ public struct Simulation: Sendable {
         let targets = primaries(for: key)
         switch config.coordinator {
         case .client:
-            var state = PendingOp(op: op, client: client, kind: kind, key: key, targets: targets, needed: kind == .get ? config.r : config.w)
+            var state = PendingOp(
+                op: op, client: client, kind: kind, key: key, targets: targets, needed: kind == .get ? config.r : config.w)
             if kind == .get {
                 for target in targets { send(from: client, to: target, .read(op: op, key: key)) }
             } else {
@@ -366,14 +369,20 @@ public struct Simulation: Sendable {
                 let missing = (replicas[me.replicaIndex].store[key] ?? []).filter { !theirs.contains($0.dot) }
                 if !missing.isEmpty { reply[key] = missing }
             }
-            record(.note(me, kind: "anti-entropy", text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
+            record(
+                .note(
+                    me, kind: "anti-entropy",
+                    text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
             send(from: me, to: from, .syncReply(versions: reply, exchange: exchange))
         case .syncReply(let versions, let exchange):
             var copied = 0
             for key in versions.keys.sorted() {
                 for version in versions[key] ?? [] where store(version, key: key, at: me, cause: "anti-entropy") { copied += 1 }
             }
-            record(.note(me, kind: "anti-entropy", text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
+            record(
+                .note(
+                    me, kind: "anti-entropy",
+                    text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
             notes.append("anti-entropy #\(exchange) between \(me.name) and \(from.name) finished")
         }
     }
@@ -392,14 +401,27 @@ public struct Simulation: Sendable {
         case .unchanged:
             return false
         case .stored:
-            if version.isTombstone { record(.note(node, kind: "tombstone", text: "\(prefix)tombstone for \(key) \(version.label)")) }
-            else if cause != nil { record(.note(node, kind: cause!, text: "\(prefix)\(key)=\(version.valueText) \(version.label)")) }
+            if version.isTombstone {
+                record(.note(node, kind: "tombstone", text: "\(prefix)tombstone for \(key) \(version.label)"))
+            } else if cause != nil {
+                record(.note(node, kind: cause!, text: "\(prefix)\(key)=\(version.valueText) \(version.label)"))
+            }
         case .sibling(let count):
             record(.note(node, kind: "sibling", text: "\(prefix)\(key) has \(count) siblings: \(Message.describe(versions))"))
         case .lwwWon(let discarded):
-            record(.note(node, kind: "lww", text: "\(prefix)LWW kept \(key)=\(version.valueText) (ts \(version.timestamp)), discarded \(discarded.map { "\($0.valueText) (ts \($0.timestamp))" }.joined(separator: ", "))"))
+            record(
+                .note(
+                    node, kind: "lww",
+                    text:
+                        "\(prefix)LWW kept \(key)=\(version.valueText) (ts \(version.timestamp)), discarded \(discarded.map { "\($0.valueText) (ts \($0.timestamp))" }.joined(separator: ", "))"
+                ))
         case .lwwLost(let kept):
-            record(.note(node, kind: "lww", text: "\(prefix)LWW discarded \(key)=\(version.valueText) (ts \(version.timestamp)), kept \(kept.valueText) (ts \(kept.timestamp))"))
+            record(
+                .note(
+                    node, kind: "lww",
+                    text:
+                        "\(prefix)LWW discarded \(key)=\(version.valueText) (ts \(version.timestamp)), kept \(kept.valueText) (ts \(kept.timestamp))"
+                ))
         case .removed(let removed):
             record(.note(node, kind: "delete", text: "\(prefix)\(key) removed outright (\(removed.count) version(s)); no tombstone kept"))
         }
@@ -430,7 +452,8 @@ public struct Simulation: Sendable {
             completeRead(op: op, versions: state.merged, by: state.replies)
             if settings.readRepair {
                 for replica in state.replies {
-                    repairIfStale(key: key, replica: replica, reply: state.replyVersions[replica] ?? [], newest: state.merged, from: state.client)
+                    repairIfStale(
+                        key: key, replica: replica, reply: state.replyVersions[replica] ?? [], newest: state.merged, from: state.client)
                 }
             }
         }
@@ -505,12 +528,15 @@ public struct Simulation: Sendable {
 
     private mutating func recordCompletion(_ record: OperationRecord, ok: Bool, values: [String], text: String) {
         self.record(.opCompleted(op: record.op, client: record.client, ok: ok, text: text))
-        completions.append(Completion(op: record.op, client: record.client, kind: record.kind, key: record.key, ok: ok, values: values, text: text))
+        completions.append(
+            Completion(op: record.op, client: record.client, kind: record.kind, key: record.key, ok: ok, values: values, text: text))
     }
 
     // MARK: - Node-coordinated quorums
 
-    private mutating func coordinate(op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, client: Address, at me: Address) {
+    private mutating func coordinate(
+        op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, client: Address, at me: Address
+    ) {
         let targets = primaries(for: key)
         var state = PendingOp(op: op, client: client, kind: kind, key: key, targets: targets, needed: kind == .get ? config.r : config.w)
         let amReplica = targets.contains(me)
@@ -526,7 +552,8 @@ public struct Simulation: Sendable {
             if state.replies.count >= state.needed { coordinatorFinishRead(op: op) }
         } else {
             let local = replicas[me.replicaIndex]
-            let highest = max(context.highest(me), local.counters[key] ?? 0, (local.store[key] ?? []).map { $0.clock.highest(me) }.max() ?? 0)
+            let highest = max(
+                context.highest(me), local.counters[key] ?? 0, (local.store[key] ?? []).map { $0.clock.highest(me) }.max() ?? 0)
             let version = Version(
                 value: value, dot: Dot(me, highest + 1), context: context, timestamp: pendingTimestamps[op] ?? 0,
                 writtenAt: now, op: op)
@@ -577,7 +604,9 @@ public struct Simulation: Sendable {
         entry.state.done = true
         coordinating[op] = entry
         let who = entry.state.replies.map(\.name).joined(separator: ", ")
-        send(from: entry.node, to: entry.state.client, .response(op: op, ok: true, versions: entry.state.merged, reason: "replies from \(who)"))
+        send(
+            from: entry.node, to: entry.state.client,
+            .response(op: op, ok: true, versions: entry.state.merged, reason: "replies from \(who)"))
         if settings.readRepair {
             for replica in entry.state.replies {
                 if replica == entry.node {

@@ -78,11 +78,13 @@ struct RunScripts: ParsableCommand {
             """)
 
     @Argument(help: "Script files (.replab); - for standard input.") var files: [String]
-    @Option(help: "The seed of every random choice (decimal or 0x hex).", transform: { text in
-        let value = text.lowercased().hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
-        guard let value else { throw ValidationError("--seed must be a whole number from 0 to 18446744073709551615, not \(text)") }
-        return value
-    }) var seed: UInt64 = 0
+    @Option(
+        help: "The seed of every random choice (decimal or 0x hex).",
+        transform: { text in
+            let value = text.lowercased().hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
+            guard let value else { throw ValidationError("--seed must be a whole number from 0 to 18446744073709551615, not \(text)") }
+            return value
+        }) var seed: UInt64 = 0
     @Flag(help: "Print one JSON object per command.") var json = false
 
     func run() throws {

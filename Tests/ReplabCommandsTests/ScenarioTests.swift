@@ -52,8 +52,10 @@ import Testing
     }
 
     @Test func tombstonesPreventResurrectionAndTheirAbsenceCausesIt() {
-        let story = ["put x 1", "run", "get x", "run", "delete x", "deliver c1->A c1->B", "drop c1->C", "run",
-            "anti-entropy C A", "run", "get x as c2", "deliver c2->A c2->C", "run"]
+        let story = [
+            "put x 1", "run", "get x", "run", "delete x", "deliver c1->A c1->B", "drop c1->C", "run",
+            "anti-entropy C A", "run", "get x as c2", "deliver c2->A c2->C", "run",
+        ]
         let (with, _) = play(["cluster leaderless"] + story)
         #expect(anomalies(with).filter { $0.kind == .resurrection }.isEmpty)
         #expect(with.simulation!.history.last!.readValues == [])
@@ -86,7 +88,10 @@ import Testing
 
     @Test func viaIsRefusedWhenClientsCoordinate() {
         let (_, results) = play(["cluster leaderless", "put x 1 via A"])
-        #expect(results[1].error == "via applies to coordinator=node clusters; in this cluster (coordinator=client) each client sends to the key's replicas itself")
+        #expect(
+            results[1].error
+                == "via applies to coordinator=node clusters; in this cluster (coordinator=client) each client sends to the key's replicas itself"
+        )
     }
 
     @Test func partitionsHoldMessagesUntilHeal() {
@@ -107,9 +112,10 @@ import Testing
         for line in ["cluster leaderless", "put x 1", "step 2", "partition A | B C"] { _ = session.execute(line) }
         let before = session.execute("show timeline").output + session.execute("messages").output
         let logBefore = session.log
-        for bad in ["deliver m99", "crash Q", "deliver m2 m99", "drop to D", "heal now", "cluster leaderless w=9",
-            "set timeout 0", "recover A", "put x", "anti-entropy A Z", "undo 0", "tick 10001"]
-        {
+        for bad in [
+            "deliver m99", "crash Q", "deliver m2 m99", "drop to D", "heal now", "cluster leaderless w=9",
+            "set timeout 0", "recover A", "put x", "anti-entropy A Z", "undo 0", "tick 10001",
+        ] {
             let result = session.execute(bad)
             #expect(!result.ok, "\(bad) should fail")
         }
@@ -163,7 +169,8 @@ import Testing
     }
 
     @Test func saveAndLoadRoundTrip() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replab-test-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "replab-test-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("s.replab").path
@@ -199,7 +206,9 @@ import Testing
     @Test func fileErrorsAreClear() {
         var session = Session(files: LocalFiles())
         _ = session.execute("cluster leaderless")
-        #expect(session.execute("save /nonexistent-folder-xyz/a.replab").error == "cannot write /nonexistent-folder-xyz/a.replab: the folder /nonexistent-folder-xyz does not exist")
+        #expect(
+            session.execute("save /nonexistent-folder-xyz/a.replab").error
+                == "cannot write /nonexistent-folder-xyz/a.replab: the folder /nonexistent-folder-xyz does not exist")
         #expect(session.execute("save /tmp").error == "cannot write /tmp: it is a folder; give a file name")
         #expect(session.execute("load /nonexistent-file.replab").error == "cannot read /nonexistent-file.replab: no such file or folder")
         #expect(session.execute("load /tmp").error == "cannot read /tmp: it is a folder, not a file")
@@ -208,16 +217,22 @@ import Testing
     @Test func jsonModeFollowsTheContract() {
         var runner = ScriptRunner(seed: 0, json: true, files: nil)
         var lines: [String] = []
-        for (index, line) in ["cluster leaderless", "put x 1", "messages", "run", "get x", "run", "show state x", "check", "crash Q"].enumerated() {
+        for (index, line) in ["cluster leaderless", "put x 1", "messages", "run", "get x", "run", "show state x", "check", "crash Q"]
+            .enumerated()
+        {
             lines.append(runner.feed(line, file: "t.replab", lineNumber: index + 1))
         }
         #expect(lines[2].hasPrefix(#"{"command":"messages","ok":true,"output":"#))
-        #expect(lines[2].contains(#""messages":[{"id":"m1","from":"c1","to":"A","kind":"write","label":"write x=1 {c1:1}","deliverable":true}"#))
+        #expect(
+            lines[2].contains(#""messages":[{"id":"m1","from":"c1","to":"A","kind":"write","label":"write x=1 {c1:1}","deliverable":true}"#)
+        )
         #expect(lines[3].contains(#""completed":[{"client":"c1","op":"put","id":1,"key":"x","ok":true}]"#))
         #expect(lines[5].contains(#""completed":[{"client":"c1","op":"get","id":2,"key":"x","ok":true,"values":["1"]}]"#))
         #expect(lines[6].contains(#""replicas":{"A":{"x":{"values":["1"],"tombstone":false,"version":{"c1":1}"#))
         #expect(lines[7].contains(#""anomalies":[]"#))
-        #expect(lines[8] == #"{"command":"crash Q","ok":false,"output":"","error":"t.replab:9: unknown node Q: this cluster has A B C"}"# + "\n")
+        #expect(
+            lines[8] == #"{"command":"crash Q","ok":false,"output":"","error":"t.replab:9: unknown node Q: this cluster has A B C"}"# + "\n"
+        )
         #expect(runner.failed)
         #expect(lines.allSatisfy { $0.hasSuffix("}\n") && $0.filter { $0 == "\n" }.count == 1 })
     }
@@ -229,7 +244,7 @@ import Testing
         _ = session.execute("put cart 1")
         #expect(session.completions(line: "deliver m", word: "m") == ["m1", "m2", "m3"])
         #expect(session.completions(line: "get c", word: "c") == ["cart", "c1"])
-        #expect(session.completions(line: "crash ", word: "") .prefix(3) == ["A", "B", "C"])
+        #expect(session.completions(line: "crash ", word: "").prefix(3) == ["A", "B", "C"])
         #expect(session.completions(line: "cluster leaderless res", word: "res") == ["resolve=siblings", "resolve=lww"])
     }
 
@@ -280,7 +295,8 @@ import Testing
     @Test func scriptErrorsNameTheFileAndLineAndExitNonZero() throws {
         let (status, output) = try runReplab(["run", "-"], input: "cluster leaderless\nput x 1\npt x 2\nput x 3\n")
         #expect(status == 1)
-        #expect(output.hasSuffix("replab> pt x 2\nerror: <stdin>:3: unknown command \"pt\": did you mean \"put\"?; type help for the list\n"))
+        #expect(
+            output.hasSuffix("replab> pt x 2\nerror: <stdin>:3: unknown command \"pt\": did you mean \"put\"?; type help for the list\n"))
         #expect(!output.contains("put x 3"))
     }
 

@@ -78,7 +78,8 @@ struct VectorGenerator {
 }
 
 @Suite struct VersionMergeTests {
-    func version(_ value: String?, _ node: Address, _ counter: UInt64, context: VersionVector = VersionVector(), ts: UInt64 = 0) -> Version {
+    func version(_ value: String?, _ node: Address, _ counter: UInt64, context: VersionVector = VersionVector(), ts: UInt64 = 0) -> Version
+    {
         Version(value: value.map(Value.init), dot: Dot(node, counter), context: context, timestamp: ts, writtenAt: 0, op: 0)
     }
 

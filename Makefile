@@ -1,0 +1,52 @@
+# replab: the two commands of the README, and what they stand on.
+#   make run    installs what is missing, builds, and opens the replab> prompt
+#   make test   installs what is missing, builds with warnings as errors, runs every test and check
+SHELL := /bin/bash
+SWIFT ?= swift
+W1_REFERENCE := delivered=1200000 final_time=274886 completed=100000 puts=50053 gets=49947 get_found=48981 get_sum=2395545530 store_sum=9607433926455
+
+.PHONY: run test deps build lint terminal-test bench-check bench
+
+# System packages: GNU readline's headers (line editing) and tmux (the terminal test).
+deps:
+	@need=""; \
+	dpkg -s libreadline-dev >/dev/null 2>&1 || need="$$need libreadline-dev"; \
+	command -v tmux >/dev/null 2>&1 || need="$$need tmux"; \
+	if [ -n "$$need" ]; then \
+	  echo "installing:$$need"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "please install$$need (e.g. sudo apt-get install$$need) and run make again"; exit 1; fi; \
+	  $$SUDO apt-get install -y -qq $$need >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$need; }; \
+	fi
+
+build: deps
+	$(SWIFT) build --product replab
+
+run: build
+	@"$$($(SWIFT) build --show-bin-path)/replab"
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+# The terminal as a person uses it: readline, history, Ctrl-C, completion (tmux).
+terminal-test: build
+	bash Tests/tmux/repl-terminal.sh "$$($(SWIFT) build --show-bin-path)/replab"
+
+# W1 must be the same work as its peers: the reference line, exactly (a debug build is enough).
+bench-check: deps
+	@$(SWIFT) build --product replab-bench
+	@line=$$("$$($(SWIFT) build --show-bin-path)/replab-bench" w1 100000 | head -n 1); \
+	if [ "$$line" = "$(W1_REFERENCE)" ]; then echo "W1 reference line: ok"; \
+	else echo "W1 result differs from the reference:"; echo "  got:      $$line"; echo "  expected: $(W1_REFERENCE)"; exit 1; fi
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory bench-check
+	$(MAKE) --no-print-directory terminal-test
+
+# Release benchmarks beside the C yardsticks (not part of CI: timing belongs here, not in tests).
+bench:
+	../shared/bench/compare.sh w1 1000000
+	../shared/bench/compare.sh pbs 1000000

@@ -10,11 +10,6 @@ public enum Selector: Equatable, Sendable {
     case all
 }
 
-public enum ClusterSpec: Equatable, Sendable {
-    case leaderless(LeaderlessConfig)
-    case singleLeader(replicas: Int, sync: Int)
-    case multiLeader(leaders: Int, topology: String, resolve: String, causal: Bool)
-}
 
 public enum Setting: Equatable, Sendable {
     case readRepair(Bool)
@@ -35,7 +30,7 @@ public enum View: Equatable, Sendable {
 
 /// A parsed command: the abstract syntax of the command language (`../shared/COMMANDS.md`).
 public enum Command: Equatable, Sendable {
-    case cluster(ClusterSpec)
+    case cluster(ClusterModel)
     case put(key: String, value: Value, via: Address?, client: Address, blind: Bool)
     case get(key: String, via: Address?, client: Address)
     case delete(key: String, via: Address?, client: Address)

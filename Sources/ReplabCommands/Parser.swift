@@ -149,7 +149,7 @@ public enum Parser {
 
     // MARK: - Pieces
 
-    static func parseCluster(_ words: inout Words) throws(CommandError) -> ClusterSpec {
+    static func parseCluster(_ words: inout Words) throws(CommandError) -> ClusterModel {
         let models = ["leaderless", "single-leader", "multi-leader"]
         guard let model = words.next() else {
             throw CommandError("cluster needs a model: cluster leaderless|single-leader|multi-leader [OPTION=VALUE…]")
@@ -234,22 +234,22 @@ public enum Parser {
                 throw CommandError(
                     "sync=\(sync) is more than the \(replicas - 1) follower(s) of \(replicas) replicas (allowed: 0 to \(replicas - 1))")
             }
-            return .singleLeader(replicas: replicas, sync: sync)
+            return .singleLeader(SingleLeaderConfig(replicas: replicas, sync: sync))
         default:
             let leaders = try number(options["leaders"] ?? "3", what: "leaders", range: 1...26, hint: "at most 26 leaders (A…Z)")
-            let topology = options["topology"] ?? "all-to-all"
-            guard ["all-to-all", "star", "ring"].contains(topology) else {
-                throw CommandError("topology=\(topology) is not allowed: use all-to-all, star or ring")
+            let topologyName = options["topology"] ?? "all-to-all"
+            guard let topology = Topology(rawValue: topologyName) else {
+                throw CommandError("topology=\(topologyName) is not allowed: use all-to-all, star or ring")
             }
-            let resolve = options["resolve"] ?? "lww"
-            guard ["lww", "siblings", "union"].contains(resolve) else {
-                throw CommandError("resolve=\(resolve) is not allowed for multi-leader clusters: use lww, siblings or union")
+            let resolveName = options["resolve"] ?? "lww"
+            guard let resolve = MultiResolution(rawValue: resolveName) else {
+                throw CommandError("resolve=\(resolveName) is not allowed for multi-leader clusters: use lww, siblings or union")
             }
             let causal = options["causal"] ?? "off"
             guard causal == "on" || causal == "off" else {
                 throw CommandError("causal=\(causal) is not allowed: use causal=on or causal=off")
             }
-            return .multiLeader(leaders: leaders, topology: topology, resolve: resolve, causal: causal == "on")
+            return .multiLeader(MultiLeaderConfig(leaders: leaders, topology: topology, resolve: resolve, causal: causal == "on"))
         }
     }
 

@@ -199,8 +199,8 @@ public struct Session: Sendable {
 
     private mutating func run(_ command: Command, line: String, into result: inout CommandResult) throws(CommandError) {
         switch command {
-        case .cluster(let spec):
-            switch spec {
+        case .cluster(let model):
+            switch model {
             case .leaderless(let config):
                 simulation = Simulation(config: config, seed: seed)
                 result.output = "built: \(config.summary)\n" + Views.clusterIntro(simulation!)
@@ -351,8 +351,8 @@ public struct Session: Sendable {
             throw CommandError("export is not in this build of replab yet; save FILE writes the session's commands")
         case .reset:
             let sim = try cluster()
-            simulation = Simulation(config: sim.config, seed: seed)
-            result.output = "reset: \(sim.config.summary) starts afresh (undo takes it back)"
+            simulation = Simulation(model: sim.model, seed: seed)
+            result.output = "reset: \(sim.model.summary) starts afresh (undo takes it back)"
         case .undo(let count):
             guard !undoStack.isEmpty else { throw CommandError("nothing to undo") }
             let steps = min(count, undoStack.count)

@@ -1,0 +1,570 @@
+import ReplabKernel
+
+/// Who coordinates a leaderless operation.
+public enum Coordination: String, Sendable, Hashable, CaseIterable {
+    /// The client sends to the key's replicas itself and counts the replies (the chapter's picture).
+    /// The client also makes the version: its dot is the client's own (`c1:3`), so every replica
+    /// stores the same version for the same write.
+    case client
+    /// The client asks one node (`via`, default the key's first primary); that node makes the
+    /// version (dot `A:3`), applies it if it is a replica of the key, forwards it to the other
+    /// replicas and answers after w acknowledgements, itself included.
+    case node
+}
+
+public struct LeaderlessConfig: Sendable, Hashable {
+    public var nodes: Int
+    public var n: Int
+    public var w: Int
+    public var r: Int
+    public var coordinator: Coordination
+    public var resolve: Resolution
+
+    public init(nodes: Int = 3, n: Int = 3, w: Int = 2, r: Int = 2, coordinator: Coordination = .client, resolve: Resolution = .siblings) {
+        self.nodes = nodes
+        self.n = n
+        self.w = w
+        self.r = r
+        self.coordinator = coordinator
+        self.resolve = resolve
+    }
+
+    public var summary: String {
+        "leaderless nodes=\(nodes) n=\(n) w=\(w) r=\(r) coordinator=\(coordinator.rawValue) resolve=\(resolve.rawValue)"
+    }
+}
+
+/// How leaders propagate writes in a multi-leader cluster.
+public enum Topology: String, Sendable, Hashable, CaseIterable {
+    /// Every leader sends its writes to every other leader.
+    case allToAll = "all-to-all"
+    /// Leaders send to the hub (A), which forwards to the others.
+    case star
+    /// Each leader sends to the next (A→B→C→…→A), which forwards onwards.
+    case ring
+}
+
+/// How a multi-leader cluster resolves concurrent writes.
+public enum MultiResolution: String, Sendable, Hashable, CaseIterable {
+    case lww
+    case siblings
+    /// Values are sets of comma-separated items; concurrent versions are read as their union.
+    case union
+}
+
+public struct SingleLeaderConfig: Sendable, Hashable {
+    public var replicas: Int
+    /// The first `sync` followers are synchronous.
+    public var sync: Int
+    public init(replicas: Int = 3, sync: Int = 0) {
+        self.replicas = replicas
+        self.sync = sync
+    }
+    public var summary: String { "single-leader replicas=\(replicas) sync=\(sync)" }
+}
+
+public struct MultiLeaderConfig: Sendable, Hashable {
+    public var leaders: Int
+    public var topology: Topology
+    public var resolve: MultiResolution
+    public var causal: Bool
+    public init(leaders: Int = 3, topology: Topology = .allToAll, resolve: MultiResolution = .lww, causal: Bool = false) {
+        self.leaders = leaders
+        self.topology = topology
+        self.resolve = resolve
+        self.causal = causal
+    }
+    public var summary: String {
+        "multi-leader leaders=\(leaders) topology=\(topology.rawValue) resolve=\(resolve.rawValue) causal=\(causal ? "on" : "off")"
+    }
+}
+
+/// The replication model of a cluster and its options.
+public enum ClusterModel: Sendable, Hashable {
+    case leaderless(LeaderlessConfig)
+    case singleLeader(SingleLeaderConfig)
+    case multiLeader(MultiLeaderConfig)
+
+    public var summary: String {
+        switch self {
+        case .leaderless(let c): return c.summary
+        case .singleLeader(let c): return c.summary
+        case .multiLeader(let c): return c.summary
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .leaderless: return "leaderless"
+        case .singleLeader: return "single-leader"
+        case .multiLeader: return "multi-leader"
+        }
+    }
+
+    public var isLeaderless: Bool {
+        if case .leaderless = self { return true }
+        return false
+    }
+
+    /// The placement and quorum view shared code uses: for leader-based models every replica
+    /// holds every key.
+    var placement: LeaderlessConfig {
+        switch self {
+        case .leaderless(let c): return c
+        case .singleLeader(let c):
+            return LeaderlessConfig(nodes: c.replicas, n: c.replicas, w: 1, r: 1, coordinator: .node, resolve: .lww)
+        case .multiLeader(let c):
+            return LeaderlessConfig(
+                nodes: c.leaders, n: c.leaders, w: 1, r: 1, coordinator: .node, resolve: c.resolve == .lww ? .lww : .siblings)
+        }
+    }
+}
+
+/// Behaviour switches a teacher flips with `set`.
+public struct Settings: Sendable, Hashable {
+    public var tombstones = true
+    /// Ticks a client (or coordinator) waits for its quorum.
+    public var timeoutTicks: UInt64 = 5
+    public var readRepair = false
+    /// Periodic anti-entropy: every this many ticks; nil when off.
+    public var antiEntropyEveryTicks: UInt64? = nil
+    /// Tombstones older than this many ticks are purged; nil: never.
+    public var gcGraceTicks: UInt64? = nil
+
+    public init() {}
+}
+
+public enum TimerEvent: Sendable, Hashable {
+    case opTimeout(op: Int)
+}
+
+/// A client operation's record, as the history and the checker see it.
+public struct OperationRecord: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        case pending
+        case ok
+        case failed(String)
+    }
+    public let op: Int
+    public let client: Address
+    public let kind: OpKind
+    public let key: String
+    public let value: Value?
+    public let via: Address?
+    public let blind: Bool
+    public let startStep: UInt32
+    public let startTime: UInt64
+    public var endStep: UInt32? = nil
+    public var endTime: UInt64? = nil
+    public var outcome: Outcome = .pending
+    /// For writes: the version made (known at once when the client coordinates, on the reply
+    /// when a node does).
+    public var written: Version? = nil
+    /// The context the write carried.
+    public var context: VersionVector
+    /// For reads: every version returned (tombstones included), sorted by dot.
+    public var read: [Version] = []
+    /// Who answered, in arrival order.
+    public var repliedBy: [Address] = []
+
+    public var isAcknowledged: Bool { outcome == .ok }
+    public var isWrite: Bool { kind != .get }
+
+    /// `put x=5`, `get x`, `delete x`.
+    public var text: String {
+        switch kind {
+        case .put: return "put \(key)=\(value?.description ?? "")"
+        case .get: return "get \(key)"
+        case .delete: return "delete \(key)"
+        }
+    }
+
+    /// Values a read returned (tombstones left out), as strings, sorted.
+    public var readValues: [String] { read.compactMap { $0.value?.description }.sorted() }
+}
+
+/// An operation finished during the current command.
+public struct Completion: Sendable, Hashable {
+    public let op: Int
+    public let client: Address
+    public let kind: OpKind
+    public let key: String
+    public let ok: Bool
+    public let values: [String]
+    public let text: String
+}
+
+/// A replica's durable state.
+public struct ReplicaState: Sendable, Hashable {
+    public var store: [String: [Version]] = [:]
+    /// The highest counter this replica has used in a dot for each key (node-coordinated
+    /// writes), kept even when the key is deleted so dots are never reused.
+    public var counters: [String: UInt64] = [:]
+
+    public var keys: [String] { store.keys.sorted() }
+}
+
+struct PendingOp: Sendable, Hashable {
+    let op: Int
+    let client: Address
+    let kind: OpKind
+    let key: String
+    /// The replicas asked.
+    var targets: [Address]
+    var needed: Int
+    var acks: [Address] = []
+    var replies: [Address] = []
+    var replyVersions: [Address: [Version]] = [:]
+    var merged: [Version] = []
+    var version: Version? = nil
+    var done = false
+}
+
+public enum SimulationError: Error, Equatable, Sendable {
+    case invalid(String)
+    public var message: String {
+        switch self {
+        case .invalid(let text): return text
+        }
+    }
+}
+
+/// A leaderless (Dynamo-style) cluster on the deterministic kernel: replicas, clients, the
+/// messages between them, and the record of what happened.
+///
+/// Handlers change the state of the receiving participant and send messages; nothing here
+/// reads a clock, a random source or the terminal.
+public struct Simulation: Sendable {
+    public let model: ClusterModel
+    /// Placement and quorums (for leader-based models: every replica holds every key).
+    public let config: LeaderlessConfig
+    public var settings = Settings()
+    public internal(set) var now: UInt64 = 0
+    public internal(set) var step: UInt32 = 0
+    public var prng: SplitMix64
+    public internal(set) var network = Network<Message>()
+    public internal(set) var faults = Faults()
+    public internal(set) var timers = Timers<TimerEvent>()
+    public internal(set) var replicas: [ReplicaState]
+    public let ring: Ring
+    /// Per client (index = number - 1): the context of the last version it read or wrote, per key.
+    public internal(set) var clientContexts: [[String: VersionVector]] = []
+    /// Per client: the last dot counter it used (client-coordinated writes).
+    var clientCounters: [UInt64] = []
+    public internal(set) var history: [OperationRecord] = []
+    public var trace = Trace()
+    var pending: [Int: PendingOp] = [:]
+    /// Coordinator-side state in node-coordinated clusters, keyed by op (volatile: lost on crash).
+    var coordinating: [Int: (node: Address, state: PendingOp)] = [:]
+    var nextTimestamp: UInt64 = 1
+    /// Node-coordinated writes: the LWW timestamp stamped when the client issued them.
+    var pendingTimestamps: [Int: UInt64] = [:]
+    var exchanges = 0
+    /// Filled while a command runs; the session takes them.
+    public var completions: [Completion] = []
+    public var notes: [String] = []
+
+    public init(config: LeaderlessConfig, seed: UInt64) {
+        self.init(model: .leaderless(config), seed: seed)
+    }
+
+    public init(model: ClusterModel, seed: UInt64) {
+        self.model = model
+        config = model.placement
+        prng = SplitMix64(seed: seed)
+        replicas = Array(repeating: ReplicaState(), count: config.nodes)
+        ring = Ring(replicaCount: config.nodes)
+        trace.append(step: 0, time: 0, .cluster(description: model.summary, replicas: replicaAddresses))
+    }
+
+    public var replicaAddresses: [Address] { (0..<config.nodes).map(Address.replica) }
+
+    /// Clients that have been named so far, in number order.
+    public var knownClients: [Address] {
+        (0..<clientContexts.count).map { Address.client($0 + 1) }
+    }
+
+    public var inFlight: [Envelope<Message>] { network.inOrder }
+
+    public var knownKeys: [String] {
+        var keys = Set<String>()
+        for replica in replicas { keys.formUnion(replica.store.keys) }
+        for record in history { keys.insert(record.key) }
+        return keys.sorted()
+    }
+
+    /// The replicas that hold a key: its primaries on the ring (leaderless), or every replica.
+    public func primaries(for key: String) -> [Address] {
+        model.isLeaderless ? Array(ring.preferenceList(for: key).prefix(config.n)) : replicaAddresses
+    }
+
+    // MARK: - Time and steps
+
+    mutating func beginStep() { step += 1 }
+
+    public mutating func record(_ event: TraceEvent) { trace.append(step: step, time: now, event) }
+
+    func isReachable(from: Address, to: Address) -> Bool {
+        !faults.isCrashed(to) && !faults.isCrashed(from) && !faults.isCut(from, to)
+    }
+
+    /// Whether the scheduler may deliver this message now (its link is not cut).
+    public func isDeliverable(_ envelope: Envelope<Message>) -> Bool {
+        !faults.isCut(envelope.from, envelope.to)
+    }
+
+    /// Why a message cannot be delivered now, or nil if it can.
+    public func blockedReason(_ envelope: Envelope<Message>) -> String? {
+        faults.isCut(envelope.from, envelope.to)
+            ? "the link \(envelope.from.name)->\(envelope.to.name) is cut by the partition" : nil
+    }
+
+    mutating func takeTimestamp() -> UInt64 {
+        defer { nextTimestamp += 1 }
+        return nextTimestamp
+    }
+
+    var replicaList: String {
+        replicaAddresses.map(\.name).joined(separator: " ")
+    }
+
+    // MARK: - Sending and delivering
+
+    mutating func send(from: Address, to: Address, _ message: Message) {
+        let id = network.send(from: from, to: to, payload: message, now: now, step: step)
+        record(.sent(id, from: from, to: to, kind: message.kind, label: message.label))
+    }
+
+    /// Delivers one message (which must be in flight). A message to a crashed replica is lost.
+    public mutating func deliver(_ id: MessageID) {
+        guard let envelope = network.remove(id) else { return }
+        beginStep()
+        if faults.isCrashed(envelope.to) {
+            record(.dropped(id, .receiverCrashed))
+            return
+        }
+        record(.delivered(id))
+        handle(envelope)
+    }
+
+    /// Loses a message.
+    public mutating func drop(_ id: MessageID) {
+        guard network.remove(id) != nil else { return }
+        beginStep()
+        record(.dropped(id, .dropped))
+    }
+
+    /// Puts a copy of a message in flight.
+    @discardableResult
+    public mutating func duplicate(_ id: MessageID) -> MessageID? {
+        guard network.message(id) != nil else { return nil }
+        beginStep()
+        guard let copy = network.duplicate(id, now: now, step: step) else { return nil }
+        if let envelope = network.message(copy) {
+            record(.sent(copy, from: envelope.from, to: envelope.to, kind: envelope.payload.kind, label: envelope.payload.label))
+        }
+        record(.duplicated(original: id, copy: copy))
+        return copy
+    }
+
+    /// Runs the receiver's handler for a delivered message.
+    mutating func handle(_ envelope: Envelope<Message>) {
+        switch model {
+        case .leaderless: handleLeaderless(envelope)
+        case .singleLeader, .multiLeader: handleLeaderless(envelope)
+        }
+    }
+
+    /// Stores a version at a replica; returns whether the replica's state changed.
+    @discardableResult
+    mutating func store(_ version: Version, key: String, at node: Address, cause: String?) -> Bool {
+        let index = node.replicaIndex
+        let existing = replicas[index].store[key] ?? []
+        let (versions, outcome) = VersionMerge.merge(
+            existing, version, resolution: config.resolve, tombstones: settings.tombstones)
+        if versions.isEmpty { replicas[index].store[key] = nil } else { replicas[index].store[key] = versions }
+        if version.dot.node == node { replicas[index].counters[key] = max(replicas[index].counters[key] ?? 0, version.dot.counter) }
+        let prefix = cause.map { "\($0): " } ?? ""
+        switch outcome {
+        case .unchanged:
+            return false
+        case .stored:
+            if version.isTombstone {
+                record(.note(node, kind: "tombstone", text: "\(prefix)tombstone for \(key) \(version.label)"))
+            } else if cause != nil {
+                record(.note(node, kind: cause!, text: "\(prefix)\(key)=\(version.valueText) \(version.label)"))
+            }
+        case .sibling(let count):
+            record(.note(node, kind: "sibling", text: "\(prefix)\(key) has \(count) siblings: \(Message.describe(versions))"))
+        case .lwwWon(let discarded):
+            record(
+                .note(
+                    node, kind: "lww",
+                    text:
+                        "\(prefix)LWW kept \(key)=\(version.valueText) (ts \(version.timestamp)), discarded \(discarded.map { "\($0.valueText) (ts \($0.timestamp))" }.joined(separator: ", "))"
+                ))
+        case .lwwLost(let kept):
+            record(
+                .note(
+                    node, kind: "lww",
+                    text:
+                        "\(prefix)LWW discarded \(key)=\(version.valueText) (ts \(version.timestamp)), kept \(kept.valueText) (ts \(kept.timestamp))"
+                ))
+        case .removed(let removed):
+            record(.note(node, kind: "delete", text: "\(prefix)\(key) removed outright (\(removed.count) version(s)); no tombstone kept"))
+        }
+        return true
+    }
+
+    mutating func completeWrite(op: Int, version: Version?, by: [Address], how: String? = nil) {
+        guard var state = pending[op] else { return }
+        state.done = true
+        pending[op] = state
+        var record = history[op - 1]
+        record.outcome = .ok
+        record.endStep = step
+        record.endTime = now
+        if let version { record.written = version }
+        history[op - 1] = record
+        if let version {
+            ensureClient(record.client)
+            clientContexts[record.client.clientNumber - 1][record.key] = version.clock
+        }
+        let who = how.map { " (\($0))" } ?? " (acks from \(by.map(\.name).joined(separator: ", ")))"
+        let text = "\(record.client.name) \(record.text): ok\(who)"
+        recordCompletion(record, ok: true, values: [], text: text)
+    }
+
+    mutating func completeRead(op: Int, versions: [Version], by: [Address], how: String? = nil) {
+        guard var state = pending[op] else { return }
+        state.done = true
+        pending[op] = state
+        var record = history[op - 1]
+        record.outcome = .ok
+        record.endStep = step
+        record.endTime = now
+        record.read = versions.sorted { $0.dot < $1.dot }
+        record.repliedBy = by
+        history[op - 1] = record
+        ensureClient(record.client)
+        clientContexts[record.client.clientNumber - 1][record.key] = VersionMerge.context(of: versions)
+        let live = versions.filter { !$0.isTombstone }
+        var result: String
+        if live.isEmpty {
+            result = versions.isEmpty ? "not found" : "not found (deleted \(VersionMerge.context(of: versions)))"
+        } else if live.count == 1 {
+            result = "\(live[0].valueText) \(live[0].label)"
+        } else {
+            result = live.map { "\($0.valueText) \($0.label)" }.joined(separator: " | ") + " (\(live.count) siblings)"
+        }
+        if !live.isEmpty && live.count < versions.count { result += " and a concurrent delete" }
+        let who = how.map { " (\($0))" } ?? " (replies from \(by.map(\.name).joined(separator: ", ")))"
+        recordCompletion(record, ok: true, values: record.readValues, text: "\(record.client.name) \(record.text): \(result)\(who)")
+    }
+
+    mutating func fail(op: Int, reason: String) {
+        guard var state = pending[op], !state.done else { return }
+        state.done = true
+        pending[op] = state
+        var record = history[op - 1]
+        record.outcome = .failed(reason)
+        record.endStep = step
+        record.endTime = now
+        history[op - 1] = record
+        recordCompletion(record, ok: false, values: [], text: "\(record.client.name) \(record.text): FAILED: \(reason)")
+    }
+
+    mutating func recordCompletion(_ record: OperationRecord, ok: Bool, values: [String], text: String) {
+        self.record(.opCompleted(op: record.op, client: record.client, ok: ok, text: text))
+        completions.append(
+            Completion(op: record.op, client: record.client, kind: record.kind, key: record.key, ok: ok, values: values, text: text))
+    }
+
+    // MARK: - Faults, time and maintenance
+
+    public mutating func partition(_ groups: [[Address]]) {
+        beginStep()
+        faults.partition(groups)
+        record(.partitioned(faults.groups))
+    }
+
+    public mutating func heal() {
+        beginStep()
+        faults.heal()
+        record(.healed)
+    }
+
+    public mutating func crash(_ node: Address) {
+        beginStep()
+        faults.crash(node)
+        // What a coordinator was counting is volatile: it is lost with the crash.
+        for op in coordinating.keys.sorted() where coordinating[op]?.node == node { coordinating[op] = nil }
+        record(.crashed(node))
+    }
+
+    public mutating func recover(_ node: Address) {
+        beginStep()
+        faults.recover(node)
+        record(.recovered(node))
+    }
+
+    /// Advances virtual time by one tick: timeouts fire, tombstones past their grace are purged,
+    /// and periodic anti-entropy starts its exchanges.
+    public mutating func tick() {
+        beginStep()
+        now += 1
+        record(.ticked(now))
+        for timer in timers.takeDue(atOrBefore: now) {
+            switch timer.payload {
+            case .opTimeout(let op):
+                if let state = pending[op], !state.done {
+                    let got = state.kind == .get ? state.replies.count : state.acks.count
+                    let noun = state.kind == .get ? "replies" : "acks"
+                    var reason = "timed out at tick \(now): \(got) of \(state.needed) \(noun)"
+                    if config.coordinator == .node { reason += " (from the coordinator)" }
+                    fail(op: op, reason: reason)
+                }
+                if let entry = coordinating[op] {
+                    var closed = entry
+                    closed.state.done = true
+                    coordinating[op] = closed
+                }
+            }
+        }
+        if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
+        if let every = settings.antiEntropyEveryTicks, every > 0, now % every == 0 { periodicAntiEntropy() }
+    }
+
+    mutating func purgeTombstones(olderThan grace: UInt64) {
+        for index in replicas.indices where !faults.isCrashed(.replica(index)) {
+            for key in replicas[index].keys {
+                let versions = replicas[index].store[key] ?? []
+                let kept = versions.filter { !($0.isTombstone && now - $0.writtenAt > grace) }
+                guard kept.count != versions.count else { continue }
+                replicas[index].store[key] = kept.isEmpty ? nil : kept
+                record(.note(.replica(index), kind: "gc", text: "tombstone for \(key) purged (older than \(grace) ticks)"))
+            }
+        }
+    }
+
+    /// Whether a timer or operation is still waiting.
+    public var hasPendingOperations: Bool { pending.values.contains { !$0.done } }
+
+    /// The operations still waiting for their quorum, in op order.
+    public var pendingOperations: [OperationRecord] {
+        history.filter { $0.outcome == .pending }
+    }
+
+    /// The acks or replies an operation has so far, for `show history`.
+    public func progress(of op: Int) -> String? {
+        guard let state = pending[op], !state.done else { return nil }
+        if config.coordinator == .node { return "waiting for \(history[op - 1].via?.name ?? primaries(for: state.key)[0].name)" }
+        let got = state.kind == .get ? state.replies : state.acks
+        let noun = state.kind == .get ? "replies" : "acks"
+        return "\(got.count) of \(state.needed) \(noun)" + (got.isEmpty ? "" : " (\(got.map(\.name).joined(separator: ", ")))")
+    }
+
+    public mutating func setTimeNoteForCommand(_ line: String) {
+        record(.command(line))
+    }
+}

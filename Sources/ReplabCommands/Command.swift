@@ -24,7 +24,9 @@ public enum View: Equatable, Sendable {
     case topology(mermaid: Bool)
     case timeline(mermaid: Bool, last: Int?)
     case state(key: String?)
-    case ring
+    case ring(mermaid: Bool)
+    /// A replica's Merkle tree, or two replicas' trees over the range they share, compared.
+    case merkle(Address, Address?)
     case history
 }
 

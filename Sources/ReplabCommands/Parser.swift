@@ -161,7 +161,7 @@ public enum Parser {
         }
         let allowed: [String]
         switch model.text {
-        case "leaderless": allowed = ["nodes", "n", "w", "r", "coordinator", "resolve"]
+        case "leaderless": allowed = ["nodes", "n", "w", "r", "coordinator", "resolve", "clocks"]
         case "single-leader": allowed = ["replicas", "sync"]
         default: allowed = ["leaders", "topology", "resolve", "causal"]
         }
@@ -176,6 +176,7 @@ public enum Parser {
             guard allowed.contains(key) else {
                 let owners = [
                     "nodes": "leaderless", "n": "leaderless", "w": "leaderless", "r": "leaderless", "coordinator": "leaderless",
+                    "clocks": "leaderless",
                     "replicas": "single-leader", "sync": "single-leader", "leaders": "multi-leader", "topology": "multi-leader",
                     "causal": "multi-leader", "resolve": "leaderless and multi-leader",
                 ]
@@ -211,6 +212,14 @@ public enum Parser {
                     throw CommandError("resolve=\(value) is not allowed for leaderless clusters: use resolve=siblings or resolve=lww")
                 }
                 config.resolve = r
+            }
+            if let value = options["clocks"] {
+                guard let clocks = Clocks(rawValue: value) else {
+                    throw CommandError(
+                        "clocks=\(value) is not allowed: use clocks=dvv (dotted version vectors, the default) or clocks=vv (one version vector per key)"
+                    )
+                }
+                config.clocks = clocks
             }
             if config.nodes < config.n {
                 throw CommandError(
@@ -385,16 +394,30 @@ public enum Parser {
     }
 
     static func parseShow(_ words: inout Words) throws(CommandError) -> View {
-        let views = ["state", "history", "topology", "timeline", "ring"]
+        let views = ["state", "history", "topology", "timeline", "ring", "merkle"]
         guard let name = words.next() else { throw CommandError("show what? show \(views.joined(separator: "|"))") }
         switch name.text {
         case "state":
             let key = words.peek() == nil ? nil : try words.key(usage: "show state [KEY]")
             try words.end()
             return .state(key: key)
-        case "history", "ring":
+        case "history":
             try words.end()
-            return name.text == "ring" ? .ring : .history
+            return .history
+        case "ring":
+            var mermaid = false
+            if let token = words.next() {
+                guard token.text == "mermaid" else { throw CommandError("show ring takes only mermaid, not \"\(token.text)\"") }
+                mermaid = true
+            }
+            try words.end()
+            return .ring(mermaid: mermaid)
+        case "merkle":
+            let node = try words.replica(usage: "show merkle NODE [NODE]")
+            let peer = words.peek() == nil ? nil : try words.replica(usage: "show merkle NODE [NODE]")
+            try words.end()
+            if peer == node { throw CommandError("show merkle compares two different replicas, not \(node.name) with itself") }
+            return .merkle(node, peer)
         case "topology":
             var mermaid = false
             if let token = words.next() {

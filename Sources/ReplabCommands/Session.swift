@@ -316,6 +316,7 @@ public struct Session: Sendable {
             try mutate(&result, line: line) { sim throws(CommandError) in
                 try Session.checkParticipant(a, in: sim)
                 try Session.checkParticipant(b, in: sim)
+                try Session.requireLeaderless(sim, "anti-entropy")
                 for node in [a, b] where sim.faults.isCrashed(node) {
                     throw CommandError("\(node.name) is crashed: it can take part in anti-entropy once recovered")
                 }
@@ -333,6 +334,7 @@ public struct Session: Sendable {
                 }
                 result.output = Views.state(sim, key: key)
                 result.replicas = Views.stateJSON(sim, key: key)
+                if let hints = Views.hintsJSON(sim, key: key) { result.extra.append(("hints", hints)) }
             case .history: result.output = Views.history(sim)
             case .topology(let mermaid):
                 if mermaid { throw CommandError("Mermaid views are not in this build yet; show topology prints ASCII") }
@@ -340,7 +342,14 @@ public struct Session: Sendable {
             case .timeline(let mermaid, let last):
                 if mermaid { throw CommandError("Mermaid views are not in this build yet; show timeline prints ASCII") }
                 result.output = Views.timeline(sim, last: last)
-            case .ring: result.output = Views.ring(sim)
+            case .ring(let mermaid):
+                try Session.requireLeaderless(sim, "show ring")
+                result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim)
+            case .merkle(let node, let peer):
+                try Session.requireLeaderless(sim, "show merkle")
+                try Session.checkParticipant(node, in: sim)
+                if let peer { try Session.checkParticipant(peer, in: sim) }
+                result.output = Views.merkle(sim, node, peer)
             }
         case .check:
             let sim = try cluster()
@@ -523,8 +532,28 @@ public struct Session: Sendable {
             sim.settings.gcGraceTicks = ticks
             return ticks.map { "gc-grace \($0): tombstones older than \($0) tick(s) are purged as time passes" }
                 ?? "gc-grace off: tombstones are kept"
-        case .sloppy:
-            throw CommandError("sloppy quorums and hinted handoff are not in this build of replab yet; quorums are strict")
+        case .sloppy(let on):
+            try requireLeaderless(sim, "set sloppy")
+            sim.settings.sloppy = on
+            guard on else {
+                return "sloppy quorums off: operations go to the key's n primaries only and fail at their timeout if too few answer"
+                    + (sim.replicas.contains { !$0.hints.isEmpty } ? "; hints already held are still handed over" : "")
+            }
+            var text =
+                "sloppy quorums on: an operation goes to the first n=\(sim.config.n) nodes of the key's preference list that its coordinator can reach; a fallback keeps a write apart as a hint for the primary it stands in for and hands it over when time passes and the owner is reachable"
+            if sim.config.nodes == sim.config.n {
+                text += " (with nodes = n = \(sim.config.n) there are no fallbacks: build the cluster with nodes > n to see them)"
+            }
+            return text
+        }
+    }
+
+    /// Refuses a leaderless-only command or view on a leader-based cluster.
+    static func requireLeaderless(_ sim: Simulation, _ what: String) throws(CommandError) {
+        guard sim.model.isLeaderless else {
+            throw CommandError(
+                "\(what) applies to leaderless clusters (a hash ring, quorums and replicas that exchange); this cluster is \(sim.model.name)"
+            )
         }
     }
 
@@ -548,7 +577,7 @@ public struct Session: Sendable {
             case "cluster":
                 candidates = [
                     "leaderless", "single-leader", "multi-leader", "nodes=", "n=", "w=", "r=", "coordinator=client",
-                    "coordinator=node", "resolve=siblings", "resolve=lww",
+                    "coordinator=node", "resolve=siblings", "resolve=lww", "clocks=dvv", "clocks=vv",
                 ]
             case "put", "get", "delete", "insert", "update":
                 candidates = keys + ["via", "as", "blind"] + nodes + clients
@@ -557,7 +586,7 @@ public struct Session: Sendable {
             case "crash", "recover", "failover", "anti-entropy", "partition":
                 candidates = nodes + clients + ["|"]
             case "show":
-                candidates = ["state", "history", "topology", "timeline", "ring", "mermaid", "last="] + keys
+                candidates = ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last="] + keys + nodes
             case "set":
                 candidates = ["tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "on", "off", "every="]
             case "help":

@@ -59,7 +59,7 @@ public enum Views {
     }
 
     public static func state(_ sim: Simulation, key: String?) -> String {
-        let keys = key.map { [$0] } ?? sim.replicas.flatMap(\.keys).uniqueSorted
+        let keys = key.map { [$0] } ?? (sim.replicas.flatMap(\.keys) + hintedKeys(sim)).uniqueSorted
         if keys.isEmpty { return "no replica holds any key yet (time t\(sim.now))" }
         var out: [String] = []
         for key in keys {
@@ -83,6 +83,7 @@ public enum Views {
             let diverge = distinct.count > 1 ? "  <-- replicas disagree" : ""
             out.append("\(key)  (primaries \(primaries.map(\.name).joined(separator: " ")))\(diverge)")
             out.append(table(rows))
+            out += hintLines(sim, key: key)
         }
         return out.joined(separator: "\n")
     }
@@ -182,34 +183,6 @@ public enum Views {
         }
         lines.append("time t\(sim.now), step \(sim.step)")
         return lines.joined(separator: "\n")
-    }
-
-    // MARK: ring
-
-    public static func ring(_ sim: Simulation) -> String {
-        var lines = ["hash ring (FNV-1a 64 of each node's name; a key's position is FNV-1a 64 of the key):"]
-        for (node, token) in zip(sim.ring.nodes, sim.ring.tokens) {
-            lines.append("  \(node.name)  token \(hex(token))")
-        }
-        let keys = sim.knownKeys
-        if keys.isEmpty {
-            lines.append("no keys yet: a key's preference list starts at the first token clockwise from its position")
-        } else {
-            lines.append("preference lists (the first n=\(sim.config.n) are the primaries):")
-            for key in keys {
-                let list = sim.ring.preferenceList(for: key)
-                let primaries = list.prefix(sim.config.n).map(\.name).joined(separator: " ")
-                let fallbacks = list.dropFirst(sim.config.n).map(\.name).joined(separator: " ")
-                lines.append(
-                    "  \(key)  at \(hex(Ring.hash(key)))  primaries \(primaries)" + (fallbacks.isEmpty ? "" : "  fallbacks \(fallbacks)"))
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     // MARK: check

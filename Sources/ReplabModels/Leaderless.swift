@@ -1,8 +1,14 @@
 import ReplabKernel
 
-/// The leaderless (Dynamo-style) model: client- or node-coordinated quorums, read repair and
-/// anti-entropy.
+/// The leaderless (Dynamo-style) model: client- or node-coordinated quorums, read repair, and
+/// Riak's sibling limits. Sloppy quorums and hinted handoff are in Hints.swift, anti-entropy in
+/// Merkle.swift.
 extension Simulation {
+    /// Riak warns when a key has more siblings than this…
+    public static let siblingWarning = 25
+    /// …and refuses a write that would give it more than this (`max_siblings`).
+    public static let siblingLimit = 100
+
     // MARK: - Client operations
 
     mutating func ensureClient(_ client: Address) {
@@ -38,13 +44,13 @@ extension Simulation {
         let timestamp = kind == .get ? 0 : takeTimestamp()
         record(.opStarted(op: op, client: client, text: "\(entry.text)\(via.map { " via \($0.name)" } ?? "")"))
         timers.schedule(at: now + settings.timeoutTicks, .opTimeout(op: op))
-        let targets = primaries(for: key)
         switch config.coordinator {
         case .client:
+            let targets = quorumTargets(for: key, from: client)
             var state = PendingOp(
-                op: op, client: client, kind: kind, key: key, targets: targets, needed: kind == .get ? config.r : config.w)
+                op: op, client: client, kind: kind, key: key, targets: targets.map(\.node), needed: kind == .get ? config.r : config.w)
             if kind == .get {
-                for target in targets { send(from: client, to: target, .read(op: op, key: key)) }
+                for target in targets { send(from: client, to: target.node, .read(op: op, key: key)) }
             } else {
                 clientCounters[client.clientNumber - 1] += 1
                 let version = Version(
@@ -52,11 +58,17 @@ extension Simulation {
                     context: context, timestamp: timestamp, writtenAt: now, op: op)
                 entry.written = version
                 state.version = version
-                for target in targets { send(from: client, to: target, .write(op: op, key: key, version: version)) }
+                for target in targets {
+                    if let owner = target.standIn {
+                        send(from: client, to: target.node, .hintedWrite(op: op, key: key, version: version, owner: owner))
+                    } else {
+                        send(from: client, to: target.node, .write(op: op, key: key, version: version))
+                    }
+                }
             }
             pending[op] = state
         case .node:
-            let coordinator = via ?? targets[0]
+            let coordinator = via ?? defaultCoordinator(for: key, client: client)
             pending[op] = PendingOp(op: op, client: client, kind: kind, key: key, targets: [coordinator], needed: 1)
             send(
                 from: client, to: coordinator,
@@ -76,35 +88,82 @@ extension Simulation {
         if state.acks.count >= state.needed { completeWrite(op: op, version: state.version, by: state.acks) }
     }
 
+    mutating func clientGotRefusal(op: Int, reason: String) {
+        fail(op: op, reason: reason)
+    }
+
     mutating func clientGotReply(op: Int, key: String, versions: [Version], from: Address) {
         guard var state = pending[op] else { return }
-        if state.done {
-            // A late reply: the read already completed; read repair still uses it.
-            if settings.readRepair { repairIfStale(key: key, replica: from, reply: versions, newest: state.merged, from: state.client) }
-            return
+        let late = state.done
+        gather(&state, versions, from: from)
+        pending[op] = state
+        if !late && state.replies.count >= state.needed {
+            completeRead(op: op, versions: state.merged, by: state.replies)
+            noteMissedHints(op: op, asked: state.replies, at: state.client)
         }
+        if settings.readRepair, var current = pending[op], current.replies.count >= current.needed {
+            readRepair(&current, from: current.client)
+            pending[op] = current
+        }
+    }
+
+    /// Adds a read reply to what an operation has gathered.
+    func gather(_ state: inout PendingOp, _ versions: [Version], from: Address) {
         if !state.replies.contains(from) { state.replies.append(from) }
         state.replyVersions[from] = versions
-        state.merged = VersionMerge.mergeAll(state.merged, versions, resolution: config.resolve, tombstones: true)
-        pending[op] = state
-        if state.replies.count >= state.needed {
-            completeRead(op: op, versions: state.merged, by: state.replies)
-            if settings.readRepair {
-                for replica in state.replies {
-                    repairIfStale(
-                        key: key, replica: replica, reply: state.replyVersions[replica] ?? [], newest: state.merged, from: state.client)
-                }
+        state.merged = VersionMerge.mergeAll(state.merged, versions, resolution: config.resolve, tombstones: true, clocks: config.clocks)
+    }
+
+    /// Read repair (Riak's rule): once a read has its r replies, every primary whose reply lacks
+    /// some of the newest versions (or has an older one) is sent the newest versions; a reply that
+    /// arrives later is merged in and repaired the same way, and if it brought something newer,
+    /// the replicas that answered earlier are repaired with that too. Each repair is a message
+    /// (a coordinating node repairs its own copy directly). Fallback nodes are not repaired: what
+    /// they hold for others is handed off, not repaired.
+    mutating func readRepair(_ state: inout PendingOp, from coordinator: Address) {
+        let owners = primaries(for: state.key)
+        for replica in state.replies where owners.contains(replica) {
+            let had = state.replyVersions[replica] ?? []
+            let after = VersionMerge.mergeAll(had, state.merged, resolution: config.resolve, tombstones: true, clocks: config.clocks)
+            guard after.map(\.dot).sorted() != had.map(\.dot).sorted() else { continue }
+            state.replyVersions[replica] = after
+            if replica == coordinator {
+                for version in state.merged { store(version, key: state.key, at: replica, cause: "read repair") }
+            } else {
+                send(from: coordinator, to: replica, .repair(key: state.key, versions: state.merged))
             }
         }
     }
 
-    /// Read repair (Riak's rule): once the read has its r replies, every replica whose reply
-    /// lacked some of the newest versions is sent them, and so is any replica whose reply
-    /// arrives later with older versions.
-    mutating func repairIfStale(key: String, replica: Address, reply: [Version], newest: [Version], from: Address) {
-        let have = Set(reply.map(\.dot))
-        guard newest.contains(where: { !have.contains($0.dot) }) else { return }
-        send(from: from, to: replica, .repair(key: key, versions: newest))
+    /// Riak's sibling limits for a client's write at `node`: why it must be refused, or nil.
+    func siblingRefusal(_ version: Version, key: String, at node: Address) -> String? {
+        guard config.resolve == .siblings else { return nil }
+        let existing = replicas[node.replicaIndex].store[key] ?? []
+        let count = VersionMerge.merge(
+            existing, version, resolution: config.resolve, tombstones: settings.tombstones, clocks: config.clocks
+        ).versions.count
+        guard count > Simulation.siblingLimit else { return nil }
+        return
+            "\(node.name) refused it: \(key) would have \(count) siblings, more than \(Simulation.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
+    }
+
+    /// Stores a client's write at a replica unless the sibling limit refuses it; returns the refusal.
+    mutating func storeClientWrite(_ version: Version, key: String, at node: Address) -> String? {
+        if let refusal = siblingRefusal(version, key: key, at: node) {
+            record(.note(node, kind: "refused", text: refusal))
+            return refusal
+        }
+        store(version, key: key, at: node, cause: nil)
+        let count = replicas[node.replicaIndex].store[key]?.count ?? 0
+        if count > Simulation.siblingWarning {
+            record(
+                .note(
+                    node, kind: "warning",
+                    text:
+                        "warning: \(key) has \(count) siblings, more than \(Simulation.siblingWarning) (Riak warns at \(Simulation.siblingWarning) and refuses writes beyond \(Simulation.siblingLimit))"
+                ))
+        }
+        return nil
     }
 
     // MARK: - Node-coordinated quorums
@@ -112,18 +171,14 @@ extension Simulation {
     mutating func coordinate(
         op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, client: Address, at me: Address
     ) {
-        let targets = primaries(for: key)
-        var state = PendingOp(op: op, client: client, kind: kind, key: key, targets: targets, needed: kind == .get ? config.r : config.w)
-        let amReplica = targets.contains(me)
+        let targets = quorumTargets(for: key, from: me)
+        var state = PendingOp(
+            op: op, client: client, kind: kind, key: key, targets: targets.map(\.node), needed: kind == .get ? config.r : config.w)
+        let mine = targets.first { $0.node == me }
         if kind == .get {
-            if amReplica {
-                state.replies.append(me)
-                let local = replicas[me.replicaIndex].store[key] ?? []
-                state.replyVersions[me] = local
-                state.merged = local
-            }
+            if mine != nil { gather(&state, readableVersions(of: key, at: me), from: me) }
             coordinating[op] = (me, state)
-            for target in targets where target != me { send(from: me, to: target, .read(op: op, key: key)) }
+            for target in targets where target.node != me { send(from: me, to: target.node, .read(op: op, key: key)) }
             if state.replies.count >= state.needed { coordinatorFinishRead(op: op) }
         } else {
             let local = replicas[me.replicaIndex]
@@ -134,12 +189,26 @@ extension Simulation {
                 writtenAt: now, op: op)
             replicas[me.replicaIndex].counters[key] = highest + 1
             state.version = version
-            if amReplica {
-                store(version, key: key, at: me, cause: nil)
+            if let mine {
+                if let owner = mine.standIn {
+                    storeHint(version, key: key, owner: owner, at: me)
+                } else if let refusal = storeClientWrite(version, key: key, at: me) {
+                    // Nothing is forwarded: the write fails at once.
+                    state.done = true
+                    coordinating[op] = (me, state)
+                    send(from: me, to: client, .response(op: op, ok: false, versions: [], reason: refusal))
+                    return
+                }
                 state.acks.append(me)
             }
             coordinating[op] = (me, state)
-            for target in targets where target != me { send(from: me, to: target, .write(op: op, key: key, version: version)) }
+            for target in targets where target.node != me {
+                if let owner = target.standIn {
+                    send(from: me, to: target.node, .hintedWrite(op: op, key: key, version: version, owner: owner))
+                } else {
+                    send(from: me, to: target.node, .write(op: op, key: key, version: version))
+                }
+            }
             if state.acks.count >= state.needed { coordinatorFinishWrite(op: op) }
         }
     }
@@ -151,17 +220,24 @@ extension Simulation {
         if entry.state.acks.count >= entry.state.needed { coordinatorFinishWrite(op: op) }
     }
 
+    mutating func coordinatorGotRefusal(op: Int, reason: String, at me: Address) {
+        guard var entry = coordinating[op], entry.node == me, !entry.state.done else { return }
+        entry.state.done = true
+        coordinating[op] = entry
+        send(from: me, to: entry.state.client, .response(op: op, ok: false, versions: [], reason: reason))
+    }
+
     mutating func coordinatorGotReply(op: Int, key: String, versions: [Version], from: Address, at me: Address) {
         guard var entry = coordinating[op], entry.node == me else { return }
-        if entry.state.done {
-            if settings.readRepair { repairIfStale(key: key, replica: from, reply: versions, newest: entry.state.merged, from: me) }
-            return
-        }
-        if !entry.state.replies.contains(from) { entry.state.replies.append(from) }
-        entry.state.replyVersions[from] = versions
-        entry.state.merged = VersionMerge.mergeAll(entry.state.merged, versions, resolution: config.resolve, tombstones: true)
+        let late = entry.state.done
+        gather(&entry.state, versions, from: from)
         coordinating[op] = entry
-        if entry.state.replies.count >= entry.state.needed { coordinatorFinishRead(op: op) }
+        if late {
+            if settings.readRepair { readRepair(&entry.state, from: me) }
+            coordinating[op] = entry
+        } else if entry.state.replies.count >= entry.state.needed {
+            coordinatorFinishRead(op: op)
+        }
     }
 
     mutating func coordinatorFinishWrite(op: Int) {
@@ -177,52 +253,25 @@ extension Simulation {
     mutating func coordinatorFinishRead(op: Int) {
         guard var entry = coordinating[op] else { return }
         entry.state.done = true
-        coordinating[op] = entry
         let who = entry.state.replies.map(\.name).joined(separator: ", ")
         send(
             from: entry.node, to: entry.state.client,
             .response(op: op, ok: true, versions: entry.state.merged, reason: "replies from \(who)"))
-        if settings.readRepair {
-            for replica in entry.state.replies {
-                if replica == entry.node {
-                    // The coordinator repairs its own copy directly.
-                    for version in entry.state.merged { store(version, key: entry.state.key, at: replica, cause: "read repair") }
-                } else {
-                    repairIfStale(
-                        key: entry.state.key, replica: replica, reply: entry.state.replyVersions[replica] ?? [],
-                        newest: entry.state.merged, from: entry.node)
-                }
-            }
-        }
+        if settings.readRepair { readRepair(&entry.state, from: entry.node) }
+        coordinating[op] = entry
     }
 
     mutating func clientGotResponse(op: Int, ok: Bool, versions: [Version], reason: String) {
         guard let state = pending[op], !state.done else { return }
         guard ok else { return fail(op: op, reason: reason) }
-        let coordinator = history[op - 1].via ?? primaries(for: state.key)[0]
+        let coordinator = state.targets.first ?? primaries(for: state.key)[0]
         let how = "coordinator \(coordinator.name): \(reason)"
         if state.kind == .get {
             completeRead(op: op, versions: versions, by: [], how: how)
+            noteMissedHints(op: op, asked: coordinating[op]?.state.replies ?? [], at: state.client)
         } else {
             completeWrite(op: op, version: versions.first, by: [], how: how)
         }
-    }
-
-    mutating func periodicAntiEntropy() {
-        let live = replicaAddresses.filter { !faults.isCrashed($0) }
-        guard live.count > 1 else { return }
-        for (offset, node) in live.enumerated() {
-            startAntiEntropy(node, live[(offset + 1) % live.count], asStep: false)
-            if live.count == 2 { break }
-        }
-    }
-
-    /// One anti-entropy exchange: `a` pushes everything it holds to `b`, `b` answers with what
-    /// `a` lacked. Both are real messages to step.
-    public mutating func startAntiEntropy(_ a: Address, _ b: Address, asStep: Bool = true) {
-        if asStep { beginStep() }
-        exchanges += 1
-        send(from: a, to: b, .syncPush(versions: replicas[a.replicaIndex].store, exchange: exchanges))
     }
 
     /// The leaderless handlers: replicas store and answer, clients or coordinators count.
@@ -231,14 +280,24 @@ extension Simulation {
         let from = envelope.from
         switch envelope.payload {
         case .write(let op, let key, let version):
-            store(version, key: key, at: me, cause: op == 0 ? "repair" : nil)
-            if op != 0 { send(from: me, to: from, .writeAck(op: op, key: key)) }
+            if op == 0 {
+                store(version, key: key, at: me, cause: "repair")
+            } else if let refusal = storeClientWrite(version, key: key, at: me) {
+                send(from: me, to: from, .writeRefused(op: op, key: key, reason: refusal))
+            } else {
+                send(from: me, to: from, .writeAck(op: op, key: key))
+            }
+        case .hintedWrite(let op, let key, let version, let owner):
+            storeHint(version, key: key, owner: owner, at: me)
+            send(from: me, to: from, .writeAck(op: op, key: key))
         case .repair(let key, let versions):
             for version in versions { store(version, key: key, at: me, cause: "read repair") }
         case .read(let op, let key):
-            send(from: me, to: from, .readReply(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
+            send(from: me, to: from, .readReply(op: op, key: key, versions: readableVersions(of: key, at: me)))
         case .writeAck(let op, _):
             if me.isClient { clientGotAck(op: op, from: from) } else { coordinatorGotAck(op: op, from: from, at: me) }
+        case .writeRefused(let op, _, let reason):
+            if me.isClient { clientGotRefusal(op: op, reason: reason) } else { coordinatorGotRefusal(op: op, reason: reason, at: me) }
         case .readReply(let op, let key, let versions):
             if me.isClient {
                 clientGotReply(op: op, key: key, versions: versions, from: from)
@@ -249,33 +308,10 @@ extension Simulation {
             coordinate(op: op, kind: kind, key: key, value: value, context: context, client: from, at: me)
         case .response(let op, let ok, let versions, let reason):
             clientGotResponse(op: op, ok: ok, versions: versions, reason: reason)
-        case .syncPush(let versions, let exchange):
-            var reply: [String: [Version]] = [:]
-            var copied = 0
-            for key in versions.keys.sorted() {
-                for version in versions[key] ?? [] where store(version, key: key, at: me, cause: "anti-entropy") { copied += 1 }
-            }
-            for key in replicas[me.replicaIndex].keys {
-                let theirs = Set((versions[key] ?? []).map(\.dot))
-                let missing = (replicas[me.replicaIndex].store[key] ?? []).filter { !theirs.contains($0.dot) }
-                if !missing.isEmpty { reply[key] = missing }
-            }
-            record(
-                .note(
-                    me, kind: "anti-entropy",
-                    text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
-            send(from: me, to: from, .syncReply(versions: reply, exchange: exchange))
-        case .syncReply(let versions, let exchange):
-            var copied = 0
-            for key in versions.keys.sorted() {
-                for version in versions[key] ?? [] where store(version, key: key, at: me, cause: "anti-entropy") { copied += 1 }
-            }
-            record(
-                .note(
-                    me, kind: "anti-entropy",
-                    text: "anti-entropy #\(exchange): \(me.name) took \(plural(copied, "version")) from \(from.name)"))
-            notes.append("anti-entropy #\(exchange) between \(me.name) and \(from.name) finished")
+        case .handoff(let message):
+            handleHandoff(message, from: from, at: me)
+        case .merkle(let message):
+            handleMerkle(message, from: from, at: me)
         }
     }
-
 }

@@ -19,10 +19,15 @@ public enum Message: Sendable, Hashable {
     case response(op: Int, ok: Bool, versions: [Version], reason: String)
     /// Read repair: the newest versions for a replica that answered with older ones.
     case repair(key: String, versions: [Version])
-    /// Anti-entropy: everything the sender holds, so the receiver can take what it lacks.
-    case syncPush(versions: [String: [Version]], exchange: Int)
-    /// Anti-entropy: what the receiver holds that the pusher lacked.
-    case syncReply(versions: [String: [Version]], exchange: Int)
+    /// Sloppy quorums: a write for an unreachable primary, stored apart by a fallback as a hint
+    /// naming `owner`.
+    case hintedWrite(op: Int, key: String, version: Version, owner: Address)
+    /// Hinted handoff: a fallback hands a hint to its owner, which acknowledges it.
+    case handoff(HandoffMessage)
+    /// A replica refuses a write (too many siblings); the operation fails with `reason`.
+    case writeRefused(op: Int, key: String, reason: String)
+    /// Anti-entropy: one step of a Merkle-tree exchange.
+    case merkle(MerkleMessage)
 
     /// A short kind name for lists and JSON (`write`, `ack`, …).
     public var kind: String {
@@ -34,8 +39,10 @@ public enum Message: Sendable, Hashable {
         case .request: return "request"
         case .response: return "response"
         case .repair: return "repair"
-        case .syncPush: return "sync"
-        case .syncReply: return "sync-reply"
+        case .hintedWrite: return "hinted-write"
+        case .handoff(let message): return message.kind
+        case .writeRefused: return "refused"
+        case .merkle(let message): return message.kind
         }
     }
 
@@ -61,14 +68,16 @@ public enum Message: Sendable, Hashable {
             return "ok " + (versions.isEmpty ? "" : Message.describe(versions) + " ") + "(\(reason))"
         case .repair(let key, let versions):
             return "repair \(key)=\(Message.describe(versions))"
-        case .syncPush(let versions, _):
-            return "sync: \(plural(Message.count(versions), "version")) of \(plural(versions.count, "key"))"
-        case .syncReply(let versions, _):
-            return "sync-reply: \(plural(Message.count(versions), "version"))"
+        case .hintedWrite(_, let key, let version, let owner):
+            return "write \(key)=\(version.valueText) \(version.label) (hint for \(owner.name))"
+        case .handoff(let message):
+            return message.label
+        case .writeRefused(_, let key, let reason):
+            return "refused \(key): \(reason)"
+        case .merkle(let message):
+            return message.label
         }
     }
-
-    static func count(_ versions: [String: [Version]]) -> Int { versions.values.reduce(0) { $0 + $1.count } }
 
     /// `5 {c1:1}`, `5 {c1:1} | 7 {c2:1}`, or `nothing`.
     public static func describe(_ versions: [Version]) -> String {

@@ -19,18 +19,26 @@ public struct LeaderlessConfig: Sendable, Hashable {
     public var r: Int
     public var coordinator: Coordination
     public var resolve: Resolution
+    /// Dotted version vectors (the default) or one version vector per key.
+    public var clocks: Clocks
 
-    public init(nodes: Int = 3, n: Int = 3, w: Int = 2, r: Int = 2, coordinator: Coordination = .client, resolve: Resolution = .siblings) {
+    public init(
+        nodes: Int = 3, n: Int = 3, w: Int = 2, r: Int = 2, coordinator: Coordination = .client, resolve: Resolution = .siblings,
+        clocks: Clocks = .dvv
+    ) {
         self.nodes = nodes
         self.n = n
         self.w = w
         self.r = r
         self.coordinator = coordinator
         self.resolve = resolve
+        self.clocks = clocks
     }
 
+    /// The options as `cluster` takes them; `clocks` is named only when it is not the default.
     public var summary: String {
         "leaderless nodes=\(nodes) n=\(n) w=\(w) r=\(r) coordinator=\(coordinator.rawValue) resolve=\(resolve.rawValue)"
+            + (clocks == .dvv ? "" : " clocks=\(clocks.rawValue)")
     }
 }
 
@@ -130,6 +138,8 @@ public struct Settings: Sendable, Hashable {
     public var antiEntropyEveryTicks: UInt64? = nil
     /// Tombstones older than this many ticks are purged; nil: never.
     public var gcGraceTicks: UInt64? = nil
+    /// Sloppy quorums with hinted handoff (leaderless; see Hints.swift).
+    public var sloppy = false
 
     public init() {}
 }
@@ -200,6 +210,8 @@ public struct ReplicaState: Sendable, Hashable {
     /// The highest counter this replica has used in a dot for each key (node-coordinated
     /// writes), kept even when the key is deleted so dots are never reused.
     public var counters: [String: UInt64] = [:]
+    /// Writes held for unreachable primaries (sloppy quorums), apart from `store`; sorted by owner and key.
+    public var hints: [Hint] = []
 
     public var keys: [String] { store.keys.sorted() }
 }
@@ -381,7 +393,7 @@ public struct Simulation: Sendable {
         let index = node.replicaIndex
         let existing = replicas[index].store[key] ?? []
         let (versions, outcome) = VersionMerge.merge(
-            existing, version, resolution: config.resolve, tombstones: settings.tombstones)
+            existing, version, resolution: config.resolve, tombstones: settings.tombstones, clocks: config.clocks)
         if versions.isEmpty { replicas[index].store[key] = nil } else { replicas[index].store[key] = versions }
         if version.dot.node == node { replicas[index].counters[key] = max(replicas[index].counters[key] ?? 0, version.dot.counter) }
         let prefix = cause.map { "\($0): " } ?? ""
@@ -509,7 +521,7 @@ public struct Simulation: Sendable {
     }
 
     /// Advances virtual time by one tick: timeouts fire, tombstones past their grace are purged,
-    /// and periodic anti-entropy starts its exchanges.
+    /// fallbacks retry handing their hints over, and periodic anti-entropy starts its exchanges.
     public mutating func tick() {
         beginStep()
         now += 1
@@ -532,6 +544,7 @@ public struct Simulation: Sendable {
             }
         }
         if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
+        if model.isLeaderless { retryHints() }
         if let every = settings.antiEntropyEveryTicks, every > 0, now % every == 0 { periodicAntiEntropy() }
     }
 
@@ -558,7 +571,7 @@ public struct Simulation: Sendable {
     /// The acks or replies an operation has so far, for `show history`.
     public func progress(of op: Int) -> String? {
         guard let state = pending[op], !state.done else { return nil }
-        if config.coordinator == .node { return "waiting for \(history[op - 1].via?.name ?? primaries(for: state.key)[0].name)" }
+        if config.coordinator == .node { return "waiting for \(state.targets.first?.name ?? "?")" }
         let got = state.kind == .get ? state.replies : state.acks
         let noun = state.kind == .get ? "replies" : "acks"
         return "\(got.count) of \(state.needed) \(noun)" + (got.isEmpty ? "" : " (\(got.map(\.name).joined(separator: ", ")))")

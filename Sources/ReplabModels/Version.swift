@@ -38,8 +38,13 @@ public struct Version: Hashable, Sendable {
     /// next event after its context (two writes by the same writer, the second blind), the
     /// vector alone would look newer than its sibling, so the dot is shown with what it saw:
     /// `c1:2 after {}`.
+    ///
+    /// With `clocks=vv` a replica keeps one clock per key, shared by all its siblings (stored as
+    /// each sibling's context, which then contains the sibling's own dot): such a version prints
+    /// as that object clock alone, as Riak showed it.
     public var label: String {
-        context.highest(dot.node) < dot.counter && context[dot.node] + 1 == dot.counter
+        if context.contains(dot) { return context.description }
+        return context.highest(dot.node) < dot.counter && context[dot.node] + 1 == dot.counter
             ? clock.description : "\(dot) after \(context)"
     }
 
@@ -70,6 +75,19 @@ public enum Resolution: String, Sendable, Hashable, CaseIterable {
     case lww
 }
 
+/// How replicas track causality between the versions of a key (`cluster leaderless clocks=…`).
+public enum Clocks: String, Sendable, Hashable, CaseIterable {
+    /// Dotted version vectors (Riak 2.0's `dvv_enabled`, the default): every sibling keeps its own
+    /// dot, and a write discards exactly the siblings its context covers.
+    case dvv
+    /// One version vector per key (Riak before 2.0): the siblings share the key's clock, and a
+    /// write replaces them only if its clock dominates that whole clock; otherwise it is added as
+    /// one more sibling and the clock becomes the merge. Concurrent writes through the same
+    /// coordinator then keep values their writers had already seen: false conflicts, sibling
+    /// explosion.
+    case vv
+}
+
 /// What a replica did with an incoming version.
 public enum MergeOutcome: Sendable, Hashable {
     /// It already had this version, or one that supersedes it.
@@ -93,10 +111,12 @@ public enum VersionMerge {
     ///   stored version already supersedes (or is) it.
     /// - lww: keep only the winner.
     /// - tombstones off: a delete removes what it supersedes (LWW: what it beats) and is not stored.
+    /// - siblings with `clocks=vv`: see `mergeObject`.
     public static func merge(
-        _ existing: [Version], _ incoming: Version, resolution: Resolution, tombstones: Bool
+        _ existing: [Version], _ incoming: Version, resolution: Resolution, tombstones: Bool, clocks: Clocks = .dvv
     ) -> (versions: [Version], outcome: MergeOutcome) {
         if existing.contains(where: { $0.dot == incoming.dot }) { return (existing, .unchanged) }
+        if resolution == .siblings && clocks == .vv { return mergeObject(existing, [incoming], tombstones: tombstones) }
         switch resolution {
         case .lww:
             if incoming.isTombstone && !tombstones {
@@ -123,15 +143,54 @@ public enum VersionMerge {
         }
     }
 
-    /// Merges a whole set of versions (a read reply, an anti-entropy batch) into another.
+    /// Merges a whole set of versions (a read reply, an anti-entropy batch) into another. With
+    /// `clocks=vv` the set is one object (its siblings and their shared clock).
     public static func mergeAll(
-        _ existing: [Version], _ incoming: [Version], resolution: Resolution, tombstones: Bool
+        _ existing: [Version], _ incoming: [Version], resolution: Resolution, tombstones: Bool, clocks: Clocks = .dvv
     ) -> [Version] {
+        if resolution == .siblings && clocks == .vv { return mergeObject(existing, incoming, tombstones: tombstones).versions }
         var result = existing
         for version in incoming.sorted(by: { $0.dot < $1.dot }) {
             result = merge(result, version, resolution: resolution, tombstones: tombstones).versions
         }
         return result
+    }
+
+    /// `clocks=vv`: merges an incoming object (siblings sharing one clock; a client's write is an
+    /// object of one version) into the stored one, as Riak's `syntactic_merge` did before 2.0.
+    /// If the incoming clock dominates the stored clock, the incoming siblings replace the stored
+    /// ones; if the stored clock dominates, nothing changes; otherwise (equal or concurrent) the
+    /// siblings are united and the key's clock becomes the merge of both. Every stored sibling
+    /// then carries that clock as its context (so it prints as the object clock).
+    public static func mergeObject(
+        _ existing: [Version], _ incoming: [Version], tombstones: Bool
+    ) -> (versions: [Version], outcome: MergeOutcome) {
+        let fresh = incoming.filter { version in !existing.contains { $0.dot == version.dot } }
+        guard !fresh.isEmpty else { return (existing, .unchanged) }
+        let stored = context(of: existing)
+        let arriving = context(of: incoming)
+        func sharing(_ versions: [Version], _ clock: VersionVector) -> [Version] {
+            versions.map { version in
+                var shared = version
+                shared.context = clock
+                return shared
+            }.sorted { $0.dot < $1.dot }
+        }
+        switch stored.compare(arriving) {
+        case .after:
+            // The key's clock has seen everything the incoming object has.
+            return (existing, .unchanged)
+        case .before:
+            let live = tombstones ? incoming : incoming.filter { !$0.isTombstone }
+            if live.isEmpty { return ([], existing.isEmpty ? .unchanged : .removed(existing)) }
+            let kept = sharing(live, arriving)
+            return (kept, kept.count > 1 ? .sibling(count: kept.count) : .stored(replaced: existing))
+        case .equal, .concurrent:
+            let added = tombstones ? fresh : fresh.filter { !$0.isTombstone }
+            if added.isEmpty { return (existing, .unchanged) }
+            let kept = sharing(existing + added, stored.merged(with: arriving))
+            return (kept, kept.count > 1 ? .sibling(count: kept.count) : .stored(replaced: []))
+        }
     }
 
     /// The context that summarises a set of versions: the merge of their clocks.

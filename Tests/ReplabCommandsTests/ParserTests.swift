@@ -69,10 +69,11 @@ import Testing
         #expect(error("cluster leaderless nodes=abc") == "nodes must be a whole number from 1 to 26, not \"abc\"")
         #expect(
             error("cluster leaderless node=3")
-                == "unknown option \"node\" for cluster leaderless: did you mean \"nodes\"?; allowed: nodes, n, w, r, coordinator, resolve")
+                == "unknown option \"node\" for cluster leaderless: did you mean \"nodes\"?; allowed: nodes, n, w, r, coordinator, resolve, clocks"
+        )
         #expect(
             error("cluster leaderless topology=ring")
-                == "topology= belongs to multi-leader clusters, not leaderless; options for cluster leaderless: nodes, n, w, r, coordinator, resolve"
+                == "topology= belongs to multi-leader clusters, not leaderless; options for cluster leaderless: nodes, n, w, r, coordinator, resolve, clocks"
         )
         #expect(
             error("cluster leaderles")
@@ -97,7 +98,8 @@ import Testing
             error("set tombstone off")
                 == "unknown switch \"tombstone\": did you mean \"tombstones\"?; allowed: read-repair, anti-entropy, sloppy, tombstones, gc-grace, timeout"
         )
-        #expect(error("show stat") == "unknown view \"stat\": did you mean \"state\"?; allowed: state, history, topology, timeline, ring")
+        #expect(
+            error("show stat") == "unknown view \"stat\": did you mean \"state\"?; allowed: state, history, topology, timeline, ring, merkle")
         #expect(error("heal now") == "unexpected \"now\" at column 6: heal (see help heal)")
         #expect(error("put x \"open") == "unclosed quote starting at column 7: end the string with \"")
         #expect(error("put x 1\u{7}") == "unexpected control character U+0007 at column 8; commands are plain text")

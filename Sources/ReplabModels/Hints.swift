@@ -1,0 +1,166 @@
+import ReplabKernel
+
+/// A write a fallback node holds for a primary it could not reach (Dynamo §4.6): kept apart from
+/// the fallback's own data, tagged with the intended owner, and handed over once the owner is
+/// reachable again.
+public struct Hint: Sendable, Hashable {
+    /// The primary the data belongs to.
+    public let owner: Address
+    public let key: String
+    /// The versions held for the owner (merged as the owner would merge them).
+    public var versions: [Version]
+    /// Virtual time the fallback first stored data for this owner and key.
+    public let since: UInt64
+    /// When the holder last sent it to its owner; nil: not yet.
+    public var lastSent: UInt64?
+}
+
+/// Hinted handoff on the wire.
+public enum HandoffMessage: Sendable, Hashable {
+    /// The holder hands the versions it keeps for `owner` to the owner.
+    case data(key: String, owner: Address, versions: [Version])
+    /// The owner has stored these versions; the holder may delete its copy.
+    case ack(key: String, dots: [Dot])
+
+    var kind: String {
+        switch self {
+        case .data: return "handoff"
+        case .ack: return "handoff-ack"
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .data(let key, let owner, let versions):
+            return "handoff \(key)=\(Message.describe(versions)) (hint for \(owner.name))"
+        case .ack(let key, let dots):
+            return "handoff-ack \(key) \(dots.map(\.description).joined(separator: " "))"
+        }
+    }
+}
+
+/// Sloppy quorums and hinted handoff.
+///
+/// Reachability is judged with a perfect failure detector: when an operation starts, a node is
+/// reachable from its coordinator (the client, or the coordinating node) unless it is crashed or
+/// the partition cuts the link between them. Dynamo learns the same thing from timeouts and
+/// gossip, late and sometimes wrongly; replab uses what the simulation knows, so the choice is
+/// visible and repeatable. A node that fails after the messages were sent is not noticed: the
+/// operation then waits and may time out, as with strict quorums.
+extension Simulation {
+    /// Where an operation's messages go: the key's primaries (strict quorums), or with sloppy
+    /// quorums the first n nodes of its preference list reachable from `coordinator`, each
+    /// fallback paired with the unreachable primary it stands in for (in preference order).
+    func quorumTargets(for key: String, from coordinator: Address) -> [(node: Address, standIn: Address?)] {
+        let primaries = primaries(for: key)
+        guard settings.sloppy, model.isLeaderless else { return primaries.map { ($0, nil) } }
+        let reachable = ring.preferenceList(for: key).filter { node in
+            node == coordinator ? !faults.isCrashed(node) : isReachable(from: coordinator, to: node)
+        }
+        let chosen = Array(reachable.prefix(config.n))
+        var missing = primaries.filter { !chosen.contains($0) }
+        return chosen.map { node in
+            if primaries.contains(node) || missing.isEmpty { return (node, nil) }
+            return (node, missing.removeFirst())
+        }
+    }
+
+    /// The coordinator a client asks when it names none: the key's first primary, or with
+    /// sloppy quorums the first node of the preference list the client can reach.
+    func defaultCoordinator(for key: String, client: Address) -> Address {
+        let list = ring.preferenceList(for: key)
+        guard settings.sloppy, model.isLeaderless else { return list[0] }
+        return list.first { isReachable(from: client, to: $0) } ?? list[0]
+    }
+
+    /// Stores a version as a hint for `owner` at `node`.
+    mutating func storeHint(_ version: Version, key: String, owner: Address, at node: Address) {
+        let index = node.replicaIndex
+        var hints = replicas[index].hints
+        if let at = hints.firstIndex(where: { $0.owner == owner && $0.key == key }) {
+            let merged = VersionMerge.mergeAll(
+                hints[at].versions, [version], resolution: config.resolve, tombstones: true, clocks: config.clocks)
+            guard merged != hints[at].versions else { return }
+            hints[at].versions = merged
+        } else {
+            hints.append(Hint(owner: owner, key: key, versions: [version], since: now, lastSent: nil))
+            hints.sort { ($0.owner, $0.key) < ($1.owner, $1.key) }
+        }
+        replicas[index].hints = hints
+        record(
+            .note(
+                node, kind: "hint",
+                text: "keeps \(key)=\(version.valueText) \(version.label) apart, as a hint for \(owner.name)"))
+    }
+
+    /// The versions of `key` a node answers a read with: its own, and (as a fallback) what it
+    /// holds as hints, so a read that asks the same fallback sees the write.
+    func readableVersions(of key: String, at node: Address) -> [Version] {
+        let replica = replicas[node.replicaIndex]
+        var versions = replica.store[key] ?? []
+        for hint in replica.hints where hint.key == key {
+            versions = VersionMerge.mergeAll(versions, hint.versions, resolution: config.resolve, tombstones: true, clocks: config.clocks)
+        }
+        return versions
+    }
+
+    /// As time passes, every live fallback offers each hint to its owner when the owner is
+    /// reachable from it, and again when no acknowledgement came within the timeout.
+    mutating func retryHints() {
+        for index in replicas.indices where !faults.isCrashed(.replica(index)) {
+            let holder = Address.replica(index)
+            for at in replicas[index].hints.indices {
+                let hint = replicas[index].hints[at]
+                guard isReachable(from: holder, to: hint.owner) else { continue }
+                if let sent = hint.lastSent, now < sent + settings.timeoutTicks { continue }
+                replicas[index].hints[at].lastSent = now
+                send(from: holder, to: hint.owner, .handoff(.data(key: hint.key, owner: hint.owner, versions: hint.versions)))
+            }
+        }
+    }
+
+    /// The handlers of hinted handoff.
+    mutating func handleHandoff(_ message: HandoffMessage, from: Address, at me: Address) {
+        switch message {
+        case .data(let key, _, let versions):
+            for version in versions { store(version, key: key, at: me, cause: "hinted handoff") }
+            send(from: me, to: from, .handoff(.ack(key: key, dots: versions.map(\.dot))))
+        case .ack(let key, let dots):
+            let index = me.replicaIndex
+            guard let at = replicas[index].hints.firstIndex(where: { $0.owner == from && $0.key == key }) else { return }
+            replicas[index].hints[at].versions.removeAll { dots.contains($0.dot) }
+            if replicas[index].hints[at].versions.isEmpty {
+                replicas[index].hints.remove(at: at)
+                record(.note(me, kind: "hint", text: "\(from.name) has \(key) now: deleted the hinted copy"))
+            } else {
+                // Newer writes arrived for the owner meanwhile: they go at the next retry.
+                replicas[index].hints[at].lastSent = nil
+            }
+        }
+    }
+
+    /// After a read: the hinted versions of its key that it did not see, with who holds them
+    /// and for whom. With sloppy quorums the read and the write need not meet, so w + r > n is
+    /// only best effort; this makes the miss visible.
+    mutating func noteMissedHints(op: Int, asked: [Address], at reader: Address) {
+        let read = history[op - 1]
+        guard read.kind == .get, read.isAcknowledged else { return }
+        var parts: [String] = []
+        for (index, replica) in replicas.enumerated() where !asked.contains(.replica(index)) {
+            for hint in replica.hints where hint.key == read.key {
+                let unseen = hint.versions.filter { version in
+                    !read.read.contains { Checker.reflects($0, version, config.resolve) }
+                }
+                if unseen.isEmpty { continue }
+                parts.append("\(Message.describe(unseen)) (held by \(Address.replica(index).name) for \(hint.owner.name))")
+            }
+        }
+        guard !parts.isEmpty else { return }
+        record(
+            .note(
+                reader, kind: "sloppy",
+                text:
+                    "op \(op) missed \(read.key)=\(parts.joined(separator: ", ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
+            ))
+    }
+}

@@ -39,7 +39,8 @@ public struct Version: Hashable, Sendable {
     /// vector alone would look newer than its sibling, so the dot is shown with what it saw:
     /// `c1:2 after {}`.
     public var label: String {
-        context.highest(dot.node) < dot.counter && context[dot.node] + 1 == dot.counter
+        if context.contains(dot) { return context.description }
+        return context.highest(dot.node) < dot.counter && context[dot.node] + 1 == dot.counter
             ? clock.description : "\(dot) after \(context)"
     }
 

@@ -34,7 +34,7 @@ let package = Package(
         // A tiny C shim over GNU readline (Swift 6 cannot assign readline's C globals itself).
         .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         // The interactive terminal: line editing, history, completion, Ctrl-C.
-        .target(name: "ReplabTerminal", dependencies: ["CReadline", "ReplabCommands"], swiftSettings: strict),
+        .target(name: "ReplabTerminal", dependencies: ["CReadline"], swiftSettings: strict),
         // The thin executable.
         .executableTarget(
             name: "replab",
@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "ReplabKernelTests", dependencies: ["ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabModelsTests", dependencies: ["ReplabModels"], swiftSettings: strict),
         .testTarget(name: "ReplabPBSTests", dependencies: ["ReplabPBS"], swiftSettings: strict),
+        .testTarget(name: "ReplabTerminalTests", dependencies: ["ReplabTerminal"], swiftSettings: strict),
         .testTarget(
             name: "ReplabCommandsTests",
             dependencies: ["ReplabCommands"],

@@ -20,20 +20,35 @@ public enum Catalog {
     public static let commands: [CommandHelp] = [
         CommandHelp(
             name: "cluster", group: "Build a cluster",
-            syntax: "cluster leaderless [nodes=3] [n=3] [w=2] [r=2] [coordinator=client|node] [resolve=siblings|lww]",
+            syntax: """
+                cluster leaderless [nodes=3] [n=3] [w=2] [r=2] [coordinator=client|node] [resolve=siblings|lww]
+                cluster single-leader [replicas=3] [sync=0]
+                cluster multi-leader [leaders=3] [topology=all-to-all|star|ring] [resolve=lww|siblings|union] [causal=off|on]
+                """,
             summary: "build a new cluster (replaces the current one and its history)",
             detail: """
                 leaderless: Dynamo-style. nodes replicas (A, B, …; at most 26), each key held by n of them
                 (its primaries on the hash ring; see show ring); a write waits for w acknowledgements and
-                a read for r replies (1 ≤ w, r ≤ n ≤ nodes).
-                coordinator=client (default): the client sends to the key's replicas itself; versions get
-                the client's dot (c1:1, c1:2, …), so every replica stores the same version.
-                coordinator=node: the client asks one node (via NODE, default the key's first primary),
-                which makes the version with its own dot (A:1, …), forwards it and answers after w acks.
-                resolve=siblings (default) keeps concurrent writes as siblings; resolve=lww keeps the
-                highest timestamp and silently discards the others, as real last-write-wins does.
-                single-leader and multi-leader clusters are described in COMMANDS.md; this build of
-                replab runs leaderless clusters.
+                a read for r replies (1 ≤ w, r ≤ n ≤ nodes). coordinator=client (default): the client sends
+                to the key's replicas itself; versions get the client's dot (c1:1, c1:2, …), so every
+                replica stores the same version. coordinator=node: the client asks one node (via NODE,
+                default the key's first primary), which makes the version with its own dot (A:1, …),
+                forwards it and answers after w acks. resolve=siblings (default) keeps concurrent writes
+                as siblings; resolve=lww keeps the highest timestamp and silently discards the others.
+
+                single-leader: A leads; writes go to the leader, which applies them, appends them to its
+                log and ships each entry to every follower. The first sync followers are synchronous (the
+                client hears back only after they confirm); the rest lag behind. Reads may go to any node
+                (get KEY via NODE). See failover, set fencing and set failover-timeout.
+
+                multi-leader: every leader accepts writes from its clients (c1 writes to A, c2 to B, …, or
+                via NODE), acknowledges at once and replicates in the background along the topology:
+                all-to-all, star (the hub A forwards between the others) or ring (A->B->C->…->A, each
+                forwards to the next); forwarded writes carry the leaders they passed, so nothing loops.
+                Conflicts are found only after replication: resolve=lww keeps the highest timestamp,
+                siblings keeps both, union reads concurrent values as the union of their comma-separated
+                items (put cart milk and put cart eggs on two leaders read back as "eggs,milk").
+                causal=on makes a leader hold a write until the writes it depends on have arrived.
                 """,
             example: "cluster leaderless nodes=3 n=3 w=1 r=1"),
         CommandHelp(
@@ -66,12 +81,19 @@ public enum Catalog {
         CommandHelp(
             name: "insert", group: "Client operations", syntax: "insert KEY VALUE [via NODE] [as CLIENT]",
             summary: "single- and multi-leader: insert a row (fails where it exists)",
-            detail: "Row operations replicate as operations; they belong to single-leader and multi-leader clusters.",
+            detail: """
+                Row operations replicate as operations and belong to single-leader and multi-leader clusters.
+                The leader that takes an insert refuses it if the row exists; a replica that receives it
+                later keeps both versions as a conflict (multi-leader) or ignores it.
+                """,
             example: "insert room-1 alice"),
         CommandHelp(
             name: "update", group: "Client operations", syntax: "update KEY VALUE [via NODE] [as CLIENT]",
             summary: "single- and multi-leader: update a row (does nothing where it is missing)",
-            detail: "Row operations replicate as operations; they belong to single-leader and multi-leader clusters.",
+            detail: """
+                An update of a row that does not exist does nothing, at the leader that takes it and at a
+                replica it reaches before the insert it depends on (overtaking; see causal=on).
+                """,
             example: "update room-1 bob"),
         CommandHelp(
             name: "messages", group: "Control the network", syntax: "messages",
@@ -149,6 +171,10 @@ public enum Catalog {
                                           exchange with the next one (A with B, B with C, …, the last with A)
                 set gc-grace TICKS|off    tombstones older than TICKS ticks are purged (default off: kept)
                 set sloppy on|off         sloppy quorums with hinted handoff (not in this build)
+                set fencing on|off        single-leader: every leadership gets an epoch; a node that sees a
+                                          higher epoch steps down and entries from an older epoch are rejected
+                set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the
+                                          leader has been crashed or cut off from every follower that long
                 """,
             example: "set tombstones off"),
         CommandHelp(
@@ -160,7 +186,14 @@ public enum Catalog {
         CommandHelp(
             name: "failover", group: "Behaviour switches and actions", syntax: "failover [NODE]",
             summary: "single-leader: promote a follower",
-            detail: "Belongs to single-leader clusters.", example: "failover B"),
+            detail: """
+                Promotes NODE, or the most up-to-date live follower, to leader of a new epoch; it announces
+                itself to the others with messages you step like any other. Writes the old leader had
+                acknowledged but not shipped to the new one are lost (check says so). An old leader that
+                is cut off, not dead, still believes it leads: split brain. With set fencing on it steps
+                down when it learns of the higher epoch and its stale writes are rejected.
+                """,
+            example: "failover B"),
         CommandHelp(
             name: "show", group: "See it",
             syntax: "show state [KEY] | show history | show topology | show timeline [last=N] | show ring",

@@ -10,7 +10,6 @@ public enum Selector: Equatable, Sendable {
     case all
 }
 
-
 public enum Setting: Equatable, Sendable {
     case readRepair(Bool)
     case antiEntropy(Bool, every: UInt64?)
@@ -18,6 +17,22 @@ public enum Setting: Equatable, Sendable {
     case tombstones(Bool)
     case gcGrace(UInt64?)
     case timeout(UInt64)
+    case fencing(Bool)
+    case failoverTimeout(UInt64?)
+
+    /// The switch's name as typed after `set`.
+    public var name: String {
+        switch self {
+        case .readRepair: return "read-repair"
+        case .antiEntropy: return "anti-entropy"
+        case .sloppy: return "sloppy"
+        case .tombstones: return "tombstones"
+        case .gcGrace: return "gc-grace"
+        case .timeout: return "timeout"
+        case .fencing: return "fencing"
+        case .failoverTimeout: return "failover-timeout"
+        }
+    }
 }
 
 public enum View: Equatable, Sendable {

@@ -344,7 +344,7 @@ public enum Parser {
     }
 
     static func parseSet(_ words: inout Words) throws(CommandError) -> Setting {
-        let switches = ["read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout"]
+        let switches = ["read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout"]
         guard let name = words.next() else {
             throw CommandError("set needs a switch: \(switches.joined(separator: ", "))")
         }
@@ -381,6 +381,11 @@ public enum Parser {
                 }
                 setting = .gcGrace(UInt64(try number(token.text, what: "gc-grace", range: 0...maxTicks)))
             }
+        case "fencing": setting = .fencing(try onOff())
+        case "failover-timeout":
+            guard let token = words.next() else { throw CommandError("set failover-timeout needs TICKS (1 to \(maxTicks)) or off") }
+            setting = .failoverTimeout(
+                token.text == "off" ? nil : UInt64(try number(token.text, what: "failover-timeout", range: 1...maxTicks)))
         case "timeout":
             guard let token = words.next() else { throw CommandError("set timeout needs TICKS (1 to \(maxTicks))") }
             setting = .timeout(UInt64(try number(token.text, what: "timeout", range: 1...maxTicks)))

@@ -200,25 +200,18 @@ public struct Session: Sendable {
     private mutating func run(_ command: Command, line: String, into result: inout CommandResult) throws(CommandError) {
         switch command {
         case .cluster(let model):
-            switch model {
-            case .leaderless(let config):
-                simulation = Simulation(config: config, seed: seed)
-                result.output = "built: \(config.summary)\n" + Views.clusterIntro(simulation!)
-            case .singleLeader:
-                throw CommandError("single-leader clusters are not in this build of replab yet; cluster leaderless is")
-            case .multiLeader:
-                throw CommandError("multi-leader clusters are not in this build of replab yet; cluster leaderless is")
-            }
+            simulation = Simulation(model: model, seed: seed)
+            result.output = "built: \(model.summary)\n" + Views.clusterIntro(simulation!)
         case .put(let key, let value, let via, let client, let blind):
             try startOperation(.put, key: key, value: value, via: via, client: client, blind: blind, line: line, into: &result)
         case .get(let key, let via, let client):
             try startOperation(.get, key: key, value: nil, via: via, client: client, blind: false, line: line, into: &result)
         case .delete(let key, let via, let client):
             try startOperation(.delete, key: key, value: nil, via: via, client: client, blind: false, line: line, into: &result)
-        case .insert, .update:
-            _ = try cluster()
-            throw CommandError(
-                "insert and update are row operations of single-leader and multi-leader clusters; in a leaderless cluster use put")
+        case .insert(let key, let value, let via, let client):
+            try startOperation(.insert, key: key, value: value, via: via, client: client, blind: false, line: line, into: &result)
+        case .update(let key, let value, let via, let client):
+            try startOperation(.update, key: key, value: value, via: via, client: client, blind: false, line: line, into: &result)
         case .messages:
             let sim = try cluster()
             result.output = Views.messages(sim)
@@ -314,17 +307,23 @@ public struct Session: Sendable {
             }
         case .antiEntropy(let a, let b):
             try mutate(&result, line: line) { sim throws(CommandError) in
+                try Session.requireLeaderless(sim, "anti-entropy")
                 try Session.checkParticipant(a, in: sim)
                 try Session.checkParticipant(b, in: sim)
-                try Session.requireLeaderless(sim, "anti-entropy")
                 for node in [a, b] where sim.faults.isCrashed(node) {
                     throw CommandError("\(node.name) is crashed: it can take part in anti-entropy once recovered")
                 }
                 sim.startAntiEntropy(a, b)
             }
-        case .failover:
-            _ = try cluster()
-            throw CommandError("failover belongs to single-leader clusters; this cluster is leaderless (no leader to replace)")
+        case .failover(let node):
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                if let node { try Session.checkParticipant(node, in: sim) }
+                do throws(SimulationError) {
+                    try sim.failover(to: node)
+                } catch {
+                    throw CommandError(error.message)
+                }
+            }
         case .show(let view):
             let sim = try cluster()
             switch view {
@@ -425,6 +424,27 @@ public struct Session: Sendable {
             } catch {
                 throw CommandError(error.message)
             }
+            switch sim.model {
+            case .leaderless: break
+            case .singleLeader(let c):
+                if kind == .get {
+                    sim.notes.append("   the node answers from its own copy (a lagging follower answers with old data)")
+                } else {
+                    sim.notes.append(
+                        c.sync == 0
+                            ? "   the leader applies and logs it, answers at once, and ships the entry to its followers"
+                            : "   the leader logs it and answers once "
+                                + sim.synchronousFollowers(of: sim.currentLeader).map(\.name).joined(separator: " and ")
+                                + (c.sync == 1 ? " confirms" : " confirm"))
+                }
+                return
+            case .multiLeader:
+                sim.notes.append(
+                    kind == .get
+                        ? "   the leader answers from its own copy"
+                        : "   the leader accepts it at once and replicates it along the topology")
+                return
+            }
             let needed = kind == .get ? sim.config.r : sim.config.w
             let noun = kind == .get ? (needed == 1 ? "reply" : "replies") : (needed == 1 ? "ack" : "acks")
             if sim.config.coordinator == .client {
@@ -510,8 +530,41 @@ public struct Session: Sendable {
         }
     }
 
+    static func requireLeaderless(_ sim: Simulation, _ what: String) throws(CommandError) {
+        guard sim.model.isLeaderless else {
+            throw CommandError("\(what) belongs to leaderless clusters; this cluster is \(sim.model.name)")
+        }
+    }
+
+    static func requireSingleLeader(_ sim: Simulation, _ what: String) throws(CommandError) {
+        guard case .singleLeader = sim.model else {
+            throw CommandError("\(what) belongs to single-leader clusters; this cluster is \(sim.model.name)")
+        }
+    }
+
     static func apply(_ setting: Setting, to sim: inout Simulation) throws(CommandError) -> String {
         switch setting {
+        case .readRepair, .antiEntropy, .sloppy, .gcGrace:
+            try requireLeaderless(sim, "set \(setting.name)")
+        case .tombstones:
+            if case .singleLeader = sim.model {
+                throw CommandError("set tombstones belongs to leaderless and multi-leader clusters; a single leader's log orders deletes")
+            }
+        case .fencing, .failoverTimeout:
+            try requireSingleLeader(sim, "set \(setting.name)")
+        case .timeout:
+            break
+        }
+        switch setting {
+        case .fencing(let on):
+            sim.settings.fencing = on
+            return on
+                ? "fencing on: every leadership has an epoch; a node that sees a higher epoch steps down, and writes from an older epoch are rejected"
+                : "fencing off: nothing stops a deposed leader that still believes it leads"
+        case .failoverTimeout(let ticks):
+            sim.settings.failoverTimeoutTicks = ticks
+            return ticks.map { "failover-timeout \($0): a follower is promoted once the leader has been unreachable for \($0) tick(s)" }
+                ?? "failover-timeout off: only the failover command promotes a follower"
         case .tombstones(let on):
             sim.settings.tombstones = on
             return on
@@ -533,7 +586,6 @@ public struct Session: Sendable {
             return ticks.map { "gc-grace \($0): tombstones older than \($0) tick(s) are purged as time passes" }
                 ?? "gc-grace off: tombstones are kept"
         case .sloppy(let on):
-            try requireLeaderless(sim, "set sloppy")
             sim.settings.sloppy = on
             guard on else {
                 return "sloppy quorums off: operations go to the key's n primaries only and fail at their timeout if too few answer"
@@ -545,15 +597,6 @@ public struct Session: Sendable {
                 text += " (with nodes = n = \(sim.config.n) there are no fallbacks: build the cluster with nodes > n to see them)"
             }
             return text
-        }
-    }
-
-    /// Refuses a leaderless-only command or view on a leader-based cluster.
-    static func requireLeaderless(_ sim: Simulation, _ what: String) throws(CommandError) {
-        guard sim.model.isLeaderless else {
-            throw CommandError(
-                "\(what) applies to leaderless clusters (a hash ring, quorums and replicas that exchange); this cluster is \(sim.model.name)"
-            )
         }
     }
 

@@ -22,6 +22,26 @@ public enum Views {
     }
 
     public static func clusterIntro(_ sim: Simulation) -> String {
+        switch sim.model {
+        case .leaderless: break
+        case .singleLeader(let c):
+            let followers = sim.replicaAddresses.dropFirst().map(\.name)
+            return "replicas: A leads; \(followers.joined(separator: " ")) follow"
+                + (c.sync > 0 ? " (\(followers.prefix(c.sync).joined(separator: " ")) synchronously)" : " (asynchronously)")
+                + "\nwrites go to the leader; reads may go to any node (get KEY via NODE)"
+        case .multiLeader(let c):
+            let homes = "c1 writes to A, c2 to B, …"
+            var how: String
+            switch c.topology {
+            case .allToAll: how = "every leader sends its writes to every other leader"
+            case .star: how = "leaders send to the hub A, which forwards to the others"
+            case .ring:
+                how =
+                    "each leader forwards to the next: "
+                    + (sim.replicaAddresses + [sim.replicaAddresses[0]]).map(\.name).joined(separator: "->")
+            }
+            return "leaders: \(sim.replicaAddresses.map(\.name).joined(separator: " ")); every one accepts writes (\(homes))\n\(how)"
+        }
         var lines = [
             "replicas: \(sim.replicaAddresses.map(\.name).joined(separator: " ")); clients appear when a command names them (default c1)"
         ]
@@ -58,10 +78,39 @@ public enum Views {
         return "\(version.valueText) \(version.label)"
     }
 
+    /// Leader-based replication state: roles, log positions, buffers.
+    static func replicationSummary(_ sim: Simulation) -> [String] {
+        switch sim.model {
+        case .leaderless:
+            return []
+        case .singleLeader:
+            return sim.replicaAddresses.map { node in
+                let state = sim.replicas[node.replicaIndex].replication
+                let crashed = sim.faults.isCrashed(node) ? ", crashed" : ""
+                return "\(node.name): \(sim.role(of: node).name), log at #\(state.log.count)\(crashed)"
+            }
+        case .multiLeader(let c):
+            return sim.replicaAddresses.map { node in
+                let state = sim.replicas[node.replicaIndex].replication
+                var line = "\(node.name): \(sim.role(of: node).name), has applied \(state.applied)"
+                if c.causal || !state.buffer.isEmpty {
+                    line +=
+                        state.buffer.isEmpty
+                        ? ", nothing buffered"
+                        : ", buffered: " + state.buffer.map { "\($0.text) from \($0.origin.name)" }.joined(separator: "; ")
+                }
+                return line + (sim.faults.isCrashed(node) ? ", crashed" : "")
+            }
+        }
+    }
+
     public static func state(_ sim: Simulation, key: String?) -> String {
         let keys = key.map { [$0] } ?? (sim.replicas.flatMap(\.keys) + hintedKeys(sim)).uniqueSorted
-        if keys.isEmpty { return "no replica holds any key yet (time t\(sim.now))" }
-        var out: [String] = []
+        let summary = replicationSummary(sim)
+        if keys.isEmpty {
+            return (summary + ["no replica holds any key yet (time t\(sim.now))"]).joined(separator: "\n")
+        }
+        var out: [String] = summary
         for key in keys {
             let primaries = sim.primaries(for: key)
             var rows: [[String]] = []
@@ -81,7 +130,8 @@ public enum Views {
                 rows.append(["  \(node.name)", cells.joined(separator: " | "), flags.joined(separator: ", ")])
             }
             let diverge = distinct.count > 1 ? "  <-- replicas disagree" : ""
-            out.append("\(key)  (primaries \(primaries.map(\.name).joined(separator: " ")))\(diverge)")
+            out.append(
+                (sim.model.isLeaderless ? "\(key)  (primaries \(primaries.map(\.name).joined(separator: " ")))" : key) + diverge)
             out.append(table(rows))
             out += hintLines(sim, key: key)
         }
@@ -155,17 +205,26 @@ public enum Views {
     // MARK: topology
 
     public static func topology(_ sim: Simulation) -> String {
-        var lines = ["leaderless cluster: \(sim.config.summary.dropFirst("leaderless ".count))"]
-        let replicas = sim.replicaAddresses.map { node in
-            node.name + (sim.faults.isCrashed(node) ? " (crashed)" : "")
-        }
-        lines.append("replicas: " + replicas.joined(separator: "  ") + "   (leaderless: every replica accepts reads and writes)")
+        var lines = ["\(sim.model.name) cluster: \(sim.model.summary.dropFirst(sim.model.name.count + 1))"]
         let clients = sim.knownClients
-        lines.append("clients:  " + (clients.isEmpty ? "(none yet)" : clients.map(\.name).joined(separator: "  ")))
-        lines.append(
-            sim.config.coordinator == .client
-                ? "links:    each client sends to the n=\(sim.config.n) replicas of a key and collects their replies"
-                : "links:    each client asks one coordinator node, which forwards to the key's n=\(sim.config.n) replicas")
+        if sim.model.isLeaderless {
+            let replicas = sim.replicaAddresses.map { node in
+                node.name + (sim.faults.isCrashed(node) ? " (crashed)" : "")
+            }
+            lines.append("replicas: " + replicas.joined(separator: "  ") + "   (leaderless: every replica accepts reads and writes)")
+            lines.append("clients:  " + (clients.isEmpty ? "(none yet)" : clients.map(\.name).joined(separator: "  ")))
+            lines.append(
+                sim.config.coordinator == .client
+                    ? "links:    each client sends to the n=\(sim.config.n) replicas of a key and collects their replies"
+                    : "links:    each client asks one coordinator node, which forwards to the key's n=\(sim.config.n) replicas")
+        } else {
+            for node in sim.replicaAddresses {
+                lines.append("  \(node.name)  \(sim.role(of: node).name)" + (sim.faults.isCrashed(node) ? "  (crashed)" : ""))
+            }
+            lines.append("clients:  " + (clients.isEmpty ? "(none yet)" : clients.map(\.name).joined(separator: "  ")))
+            let replication = sim.modelLinks.filter { $0.from.isReplica && $0.to.isReplica }
+            lines.append("links:    " + replication.map { "\($0.from.name)->\($0.to.name)" }.joined(separator: " "))
+        }
         if sim.faults.isPartitioned {
             lines.append(
                 "partition: " + sim.faults.groups.map { "{" + $0.map(\.name).joined(separator: " ") + "}" }.joined(separator: " | "))

@@ -51,7 +51,7 @@ public enum Checker {
             let latest = before.filter { w in
                 !before.contains { other in other.op != w.op && reflects(other.written!, w.written!, resolution) }
             }
-            for write in latest where write.kind == .put {
+            for write in latest where write.kind.writesValue {
                 let version = write.written!
                 if !read.read.contains(where: { reflects($0, version, resolution) }) {
                     let got = read.read.isEmpty ? "not found" : Message.describe(read.read)
@@ -72,7 +72,7 @@ public enum Checker {
     static func lostWrites(_ simulation: Simulation) -> [Anomaly] {
         let history = simulation.history
         var found: [Anomaly] = []
-        for write in history where write.kind == .put && write.isAcknowledged {
+        for write in history where write.kind.writesValue && write.isAcknowledged {
             guard let version = write.written else { continue }
             let superseded = history.contains { other in
                 other.op != write.op && other.written.map { $0.supersedes(version) } == true
@@ -88,7 +88,9 @@ public enum Checker {
             if heldLive { continue }
             var detail = "\(describe(write)) was acknowledged at step \(write.endStep!) but no live replica holds it any more"
             let winners = Set(simulation.replicas.flatMap { $0.store[write.key] ?? [] }.filter { $0.beatsLWW(version) }.map(\.op))
-            if simulation.config.resolve == .lww, let winner = winners.sorted().first, winner > 0, winner <= history.count {
+            if case .singleLeader = simulation.model {
+                detail += "; the leader that took it was replaced before every replica had it"
+            } else if simulation.config.resolve == .lww, let winner = winners.sorted().first, winner > 0, winner <= history.count {
                 detail += "; last-write-wins discarded it in favour of \(describe(history[winner - 1])), which did not know of it"
             }
             if !heldCrashed.isEmpty {
@@ -161,11 +163,26 @@ public enum Checker {
                 }
             }
             let reads = simulation.history.filter { $0.kind == .get && $0.key == key && $0.read.count > 1 }
+            var concurrent = false
+            if case .multiLeader = simulation.model {
+                // Leaders accept writes without asking each other: concurrent writes to a key are
+                // a conflict even when last-write-wins hides it (the other one is then lost).
+                let writes = simulation.history.filter { $0.key == key && $0.isWrite && $0.written != nil }
+                for (i, a) in writes.enumerated() {
+                    for b in writes[(i + 1)...] where !a.written!.supersedes(b.written!) && !b.written!.supersedes(a.written!) {
+                        ops.formUnion([a.op, b.op])
+                        concurrent = true
+                    }
+                }
+            }
             for read in reads { ops.formUnion(read.read.map(\.op)) }
-            guard !holders.isEmpty || !reads.isEmpty else { continue }
+            guard !holders.isEmpty || !reads.isEmpty || concurrent else { continue }
             let writers = ops.sorted().filter { $0 > 0 && $0 <= simulation.history.count }
                 .map { describe(simulation.history[$0 - 1]) }
-            var detail = "concurrent writes to \(key) are kept as siblings"
+            var detail =
+                holders.isEmpty && reads.isEmpty
+                ? "concurrent writes to \(key) met at the leaders; last-write-wins kept one"
+                : "concurrent writes to \(key) are kept as siblings"
             if !holders.isEmpty { detail += " on \(holders.joined(separator: ", "))" }
             if !reads.isEmpty { detail += "; read by " + reads.map { describe($0) }.joined(separator: ", ") }
             if !writers.isEmpty { detail += "; written by " + writers.joined(separator: " and ") }

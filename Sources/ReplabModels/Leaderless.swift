@@ -23,6 +23,13 @@ extension Simulation {
     public mutating func startOperation(
         kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool
     ) throws(SimulationError) -> Int {
+        if !model.isLeaderless {
+            return try startLeaderOperation(kind: kind, key: key, value: value, client: client, via: via, blind: blind)
+        }
+        if kind == .insert || kind == .update {
+            throw .invalid(
+                "\(kind.rawValue) is a row operation of single-leader and multi-leader clusters; in a leaderless cluster use put")
+        }
         if let via {
             guard config.coordinator == .node else {
                 throw .invalid(
@@ -312,6 +319,9 @@ extension Simulation {
             handleHandoff(message, from: from, at: me)
         case .merkle(let message):
             handleMerkle(message, from: from, at: me)
+        default:
+            // Leader-based messages never reach a leaderless cluster.
+            break
         }
     }
 }

@@ -1,7 +1,592 @@
 import ReplabKernel
 
-/// Single-leader and multi-leader models (filled in by the leader-based work).
+/// A write as leader-based replication ships it: the row operation and the version it made.
+public struct ReplicatedWrite: Sendable, Hashable {
+    public let op: Int
+    /// The leader that accepted it from its client.
+    public let origin: Address
+    /// Single-leader: its log index; multi-leader: the origin's write counter.
+    public let index: UInt64
+    /// Single-leader: the leadership epoch it was written in.
+    public let epoch: Int
+    public let kind: OpKind
+    public let key: String
+    public let version: Version
+    /// Multi-leader: every write the origin had applied when it accepted this one (its causal
+    /// dependencies).
+    public let deps: VersionVector
+
+    /// `insert room-1=alice`, `delete x`.
+    public var text: String {
+        kind == .delete ? "delete \(key)" : "\(kind.rawValue) \(key)=\(version.valueText)"
+    }
+}
+
+/// A replica's leader-based replication state.
+public struct ReplicationState: Sendable, Hashable {
+    /// Single-leader: whether this node believes it is the leader.
+    public var isLeader = false
+    /// Single-leader: the leader this node follows (itself when it leads).
+    public var leader: Address? = nil
+    /// Single-leader: the highest leadership epoch this node has seen.
+    public var epoch = 0
+    /// Single-leader: the log entries applied here, in the order applied.
+    public var log: [ReplicatedWrite] = []
+    /// Multi-leader: how many writes this leader has accepted from its clients.
+    public var written: UInt64 = 0
+    /// Multi-leader: every write applied here (or skipped as an update of a missing row).
+    public var applied = VersionVector()
+    /// Multi-leader with causal=on: writes waiting for their dependencies.
+    public var buffer: [ReplicatedWrite] = []
+}
+
+/// Cluster-wide leader bookkeeping.
+struct Leadership: Sendable, Hashable {
+    /// Single-leader: the node most recently promoted (where clients send writes by default).
+    var current = Address.replica(0)
+    /// Single-leader: writes waiting for their synchronous followers: op → followers still to ack.
+    var awaitingSync: [Int: [Address]] = [:]
+    /// Single-leader: ticks the current leader has been unreachable (automatic failover).
+    var unreachableTicks: UInt64 = 0
+}
+
 extension Simulation {
-    func leaderRole(of node: Address) -> ReplicaRole { .replica }
-    var leaderLinks: [ModelLink] { [] }
+    // MARK: - Set-up and roles
+
+    mutating func setUpReplication() {
+        switch model {
+        case .leaderless:
+            break
+        case .singleLeader:
+            for index in replicas.indices {
+                replicas[index].replication.leader = .replica(0)
+                replicas[index].replication.epoch = 1
+            }
+            replicas[0].replication.isLeader = true
+            leadership.current = .replica(0)
+        case .multiLeader:
+            break
+        }
+    }
+
+    /// The node a client writes to and reads from by default: the current leader
+    /// (single-leader), or the client's home leader, c1 → A, c2 → B, … (multi-leader).
+    public func homeNode(of client: Address) -> Address {
+        switch model {
+        case .singleLeader: return leadership.current
+        case .multiLeader, .leaderless: return .replica((client.clientNumber - 1) % config.nodes)
+        }
+    }
+
+    /// The single-leader cluster's current leader (the one most recently promoted).
+    public var currentLeader: Address { leadership.current }
+
+    /// Single-leader: the followers whose acknowledgement a write waits for.
+    public func synchronousFollowers(of leader: Address) -> [Address] {
+        guard case .singleLeader(let c) = model else { return [] }
+        return Array(replicaAddresses.filter { $0 != leader }.prefix(c.sync))
+    }
+
+    /// Log entries a follower is behind the current leader.
+    public func lag(of node: Address) -> Int {
+        max(0, replicas[currentLeader.replicaIndex].replication.log.count - replicas[node.replicaIndex].replication.log.count)
+    }
+
+    func leaderRole(of node: Address) -> ReplicaRole {
+        let state = replicas[node.replicaIndex].replication
+        switch model {
+        case .singleLeader:
+            if state.isLeader { return .leader(epoch: state.epoch) }
+            let leader = state.leader ?? currentLeader
+            return .follower(of: leader, lag: lag(of: node), synchronous: synchronousFollowers(of: leader).contains(node))
+        case .multiLeader(let c):
+            return .multiLeader(hub: c.topology == .star && node == .replica(0))
+        case .leaderless:
+            return .replica
+        }
+    }
+
+    var leaderLinks: [ModelLink] {
+        var links = Set<ModelLink>()
+        switch model {
+        case .singleLeader:
+            for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader {
+                for follower in replicaAddresses where follower != leader { links.insert(ModelLink(leader, follower)) }
+            }
+            for client in knownClients {
+                for node in replicaAddresses {
+                    links.insert(ModelLink(client, node))
+                    links.insert(ModelLink(node, client))
+                }
+            }
+        case .multiLeader:
+            for leader in replicaAddresses {
+                for target in propagationTargets(from: leader, path: []) { links.insert(ModelLink(leader, target)) }
+            }
+            for client in knownClients {
+                links.insert(ModelLink(client, homeNode(of: client)))
+                links.insert(ModelLink(homeNode(of: client), client))
+            }
+        case .leaderless:
+            break
+        }
+        return links.sorted()
+    }
+
+    // MARK: - Client operations
+
+    mutating func startLeaderOperation(
+        kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool
+    ) throws(SimulationError) -> Int {
+        if blind {
+            throw .invalid("blind belongs to leaderless clusters: here the leader orders writes, whatever the client has read")
+        }
+        if let via {
+            guard via.isReplica, via.replicaIndex < config.nodes else {
+                throw .invalid("unknown node \(via.name): this cluster has nodes \(replicaAddresses.map(\.name).joined(separator: " "))")
+            }
+        }
+        let target = via ?? homeNode(of: client)
+        if case .singleLeader = model, kind != .get, !replicas[target.replicaIndex].replication.isLeader {
+            let leaders = replicaAddresses.filter { replicas[$0.replicaIndex].replication.isLeader }.map(\.name)
+            throw .invalid(
+                "writes go to the leader \(leaders.joined(separator: " and ")); \(target.name) is a follower (reads may go to any node: get \(key) via \(target.name))"
+            )
+        }
+        ensureClient(client)
+        beginStep()
+        let op = history.count + 1
+        let entry = OperationRecord(
+            op: op, client: client, kind: kind, key: key, value: value, via: via, blind: false, startStep: step, startTime: now,
+            context: VersionVector())
+        record(.opStarted(op: op, client: client, text: "\(entry.text)\(via.map { " via \($0.name)" } ?? "")"))
+        timers.schedule(at: now + settings.timeoutTicks, .opTimeout(op: op))
+        pending[op] = PendingOp(op: op, client: client, kind: kind, key: key, targets: [target], needed: 1)
+        if kind == .get {
+            send(from: client, to: target, .clientRead(op: op, key: key))
+        } else {
+            pendingTimestamps[op] = takeTimestamp()
+            send(from: client, to: target, .clientWrite(op: op, kind: kind, key: key, value: kind == .delete ? nil : value))
+        }
+        history.append(entry)
+        return op
+    }
+
+    /// Whether a key has a live row here.
+    func hasRow(_ key: String, at node: Address) -> Bool {
+        (replicas[node.replicaIndex].store[key] ?? []).contains { !$0.isTombstone }
+    }
+
+    /// The values a leader-based read returns: the live versions (multi-leader union: one
+    /// value, the union of their items).
+    func readValues(_ versions: [Version]) -> [Version] {
+        versions.filter { !$0.isTombstone }
+    }
+
+    // MARK: - Handlers
+
+    mutating func handleSingleLeader(_ envelope: Envelope<Message>) {
+        let me = envelope.to
+        let from = envelope.from
+        switch envelope.payload {
+        case .clientRead(let op, let key):
+            send(from: me, to: from, .readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
+        case .readResult(let op, _, let versions):
+            clientGotReadResult(op: op, versions: versions, from: from)
+        case .writeResult(let op, let ok, let reason):
+            clientGotWriteResult(op: op, ok: ok, reason: reason, from: from)
+        case .clientWrite(let op, let kind, let key, let value):
+            leaderAccepts(op: op, kind: kind, key: key, value: value, client: from, at: me)
+        case .replicate(let write):
+            followerReceives(write, from: from, at: me)
+        case .replicateAck(let op, _, let epoch):
+            guard replicas[me.replicaIndex].replication.isLeader, epoch == replicas[me.replicaIndex].replication.epoch,
+                var waiting = leadership.awaitingSync[op]
+            else { return }
+            waiting.removeAll { $0 == from }
+            leadership.awaitingSync[op] = waiting
+            if waiting.isEmpty {
+                leadership.awaitingSync[op] = nil
+                if let client = history[op - 1].client as Address? {
+                    send(from: me, to: client, .writeResult(op: op, ok: true, reason: "synchronous followers confirmed"))
+                }
+            }
+        case .fenced(let epoch, let leader):
+            stepDown(at: me, epoch: epoch, leader: leader, why: "fenced by epoch \(epoch)")
+        case .newLeader(let epoch, let leader):
+            var state = replicas[me.replicaIndex].replication
+            if state.isLeader {
+                guard settings.fencing, epoch > state.epoch else {
+                    record(
+                        .note(
+                            me, kind: "split-brain",
+                            text:
+                                "\(me.name) still believes it leads (epoch \(state.epoch)); without fencing it ignores \(leader.name)'s claim"
+                        ))
+                    return
+                }
+                stepDown(at: me, epoch: epoch, leader: leader, why: "\(leader.name) leads epoch \(epoch)")
+                return
+            }
+            if epoch >= state.epoch {
+                state.epoch = epoch
+                state.leader = leader
+                replicas[me.replicaIndex].replication = state
+                record(.note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))"))
+            }
+        case .resyncRequest:
+            let state = replicas[me.replicaIndex]
+            guard state.replication.isLeader else { return }
+            send(from: me, to: from, .resync(epoch: state.replication.epoch, store: state.store, log: state.replication.log))
+        case .resync(let epoch, let store, let log):
+            let old = replicas[me.replicaIndex]
+            let lostEntries = old.replication.log.filter { entry in !log.contains(entry) }
+            replicas[me.replicaIndex].store = store
+            replicas[me.replicaIndex].replication.log = log
+            replicas[me.replicaIndex].replication.epoch = max(old.replication.epoch, epoch)
+            let lost = lostEntries.isEmpty ? "" : "; discarded \(lostEntries.map { "#\($0.index) \($0.text)" }.joined(separator: ", "))"
+            record(.note(me, kind: "resync", text: "\(me.name) took \(from.name)'s state (log to #\(log.count))\(lost)"))
+        default:
+            break
+        }
+    }
+
+    mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: String) {
+        var state = replicas[me.replicaIndex].replication
+        let wasLeader = state.isLeader
+        state.isLeader = false
+        state.epoch = max(state.epoch, epoch)
+        state.leader = leader
+        replicas[me.replicaIndex].replication = state
+        guard wasLeader else { return }
+        record(.note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for its state"))
+        send(from: me, to: leader, .resyncRequest(epoch: state.epoch))
+    }
+
+    mutating func leaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) {
+        let state = replicas[me.replicaIndex].replication
+        guard state.isLeader else {
+            send(
+                from: me, to: client,
+                .writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)"))
+            return
+        }
+        if kind == .insert && hasRow(key, at: me) {
+            send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
+            return
+        }
+        if kind == .update && !hasRow(key, at: me) {
+            record(.note(me, kind: "update", text: "no row \(key): the update does nothing"))
+            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
+            return
+        }
+        let index = UInt64(state.log.count + 1)
+        let version = Version(
+            value: value, dot: Dot(me, index), context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
+            timestamp: pendingTimestamps[op] ?? 0, writtenAt: now, op: op)
+        let write = ReplicatedWrite(
+            op: op, origin: me, index: index, epoch: state.epoch, kind: kind, key: key, version: version, deps: VersionVector())
+        applyRow(write, at: me)
+        replicas[me.replicaIndex].replication.log.append(write)
+        history[op - 1].written = version
+        for follower in replicaAddresses where follower != me { send(from: me, to: follower, .replicate(write)) }
+        let waitFor = synchronousFollowers(of: me)
+        if waitFor.isEmpty {
+            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "logged as #\(index)"))
+        } else {
+            leadership.awaitingSync[op] = waitFor
+            record(
+                .note(
+                    me, kind: "sync",
+                    text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering"))
+        }
+    }
+
+    /// Applies a row operation to a node's table (single-leader: the newest write replaces the row).
+    mutating func applyRow(_ write: ReplicatedWrite, at node: Address) {
+        let key = write.key
+        switch write.kind {
+        case .delete:
+            replicas[node.replicaIndex].store[key] = nil
+        case .insert where hasRow(key, at: node) && write.origin != node:
+            record(.note(node, kind: "insert", text: "insert \(key) ignored: the row exists"))
+        case .update where !hasRow(key, at: node):
+            record(.note(node, kind: "update", text: "update \(key) ignored: no such row"))
+        default:
+            replicas[node.replicaIndex].store[key] = [write.version]
+        }
+    }
+
+    mutating func followerReceives(_ write: ReplicatedWrite, from: Address, at me: Address) {
+        var state = replicas[me.replicaIndex].replication
+        if state.log.contains(write) { return }
+        if settings.fencing {
+            if write.epoch < state.epoch {
+                record(.note(me, kind: "fencing", text: "rejects #\(write.index) from \(from.name): epoch \(write.epoch) < \(state.epoch)"))
+                send(from: me, to: from, .fenced(epoch: state.epoch, leader: state.leader ?? currentLeader))
+                return
+            }
+            if write.epoch > state.epoch {
+                if state.isLeader { stepDown(at: me, epoch: write.epoch, leader: write.origin, why: "saw epoch \(write.epoch)") }
+                state = replicas[me.replicaIndex].replication
+                state.epoch = write.epoch
+                state.leader = write.origin
+                replicas[me.replicaIndex].replication = state
+            }
+        }
+        if state.isLeader {
+            record(.note(me, kind: "split-brain", text: "\(me.name) leads too: ignores \(from.name)'s #\(write.index) \(write.text)"))
+            return
+        }
+        applyRow(write, at: me)
+        replicas[me.replicaIndex].replication.log.append(write)
+        send(from: me, to: from, .replicateAck(op: write.op, index: write.index, epoch: write.epoch))
+    }
+
+    mutating func clientGotReadResult(op: Int, versions: [Version], from: Address) {
+        guard let state = pending[op], !state.done else { return }
+        completeRead(op: op, versions: unionIfNeeded(readValues(versions)), by: [from])
+    }
+
+    mutating func clientGotWriteResult(op: Int, ok: Bool, reason: String, from: Address) {
+        guard let state = pending[op], !state.done else { return }
+        if ok {
+            completeWrite(op: op, version: history[op - 1].written, by: [], how: "\(from.name): \(reason)")
+        } else {
+            fail(op: op, reason: "\(from.name): \(reason)")
+        }
+    }
+
+    // MARK: - Failover
+
+    /// Promotes a follower; with no node given, the most up-to-date live follower.
+    public mutating func failover(to requested: Address?, automatic: Bool = false) throws(SimulationError) {
+        guard case .singleLeader = model else {
+            throw .invalid("failover belongs to single-leader clusters; this cluster is \(model.name)")
+        }
+        let candidates = replicaAddresses.filter { !faults.isCrashed($0) && !replicas[$0.replicaIndex].replication.isLeader }
+        let target: Address
+        if let requested {
+            guard requested.replicaIndex < config.nodes else {
+                throw .invalid("unknown node \(requested.name): this cluster has \(replicaAddresses.map(\.name).joined(separator: " "))")
+            }
+            if faults.isCrashed(requested) { throw .invalid("\(requested.name) is crashed: promote a live follower") }
+            if replicas[requested.replicaIndex].replication.isLeader { throw .invalid("\(requested.name) already leads") }
+            target = requested
+        } else {
+            guard
+                let best = candidates.max(by: {
+                    (replicas[$0.replicaIndex].replication.log.count, $1.raw) < (replicas[$1.replicaIndex].replication.log.count, $0.raw)
+                })
+            else { throw .invalid("no live follower to promote") }
+            target = best
+        }
+        if !automatic { beginStep() }
+        let epoch = (replicas.map(\.replication.epoch).max() ?? 0) + 1
+        replicas[target.replicaIndex].replication.isLeader = true
+        replicas[target.replicaIndex].replication.leader = target
+        replicas[target.replicaIndex].replication.epoch = epoch
+        let old = leadership.current
+        leadership.current = target
+        leadership.unreachableTicks = 0
+        let missing = replicas[old.replicaIndex].replication.log.count - replicas[target.replicaIndex].replication.log.count
+        record(
+            .note(
+                target, kind: "failover",
+                text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
+                    + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : "")))
+        for node in replicaAddresses where node != target { send(from: target, to: node, .newLeader(epoch: epoch, leader: target)) }
+    }
+
+    /// Called every tick: counts how long the leader has been unreachable and fails over after
+    /// the timeout (`set failover-timeout`).
+    mutating func checkAutomaticFailover() {
+        guard case .singleLeader = model, let timeout = settings.failoverTimeoutTicks else { return }
+        let leader = leadership.current
+        let followers = replicaAddresses.filter { $0 != leader && !faults.isCrashed($0) }
+        let unreachable = faults.isCrashed(leader) || (!followers.isEmpty && followers.allSatisfy { faults.isCut(leader, $0) })
+        guard unreachable else {
+            leadership.unreachableTicks = 0
+            return
+        }
+        leadership.unreachableTicks += 1
+        guard leadership.unreachableTicks >= timeout else { return }
+        let reachable = followers.filter { !faults.isCut($0, followers[0]) || $0 == followers[0] }
+        let best = reachable.max {
+            (replicas[$0.replicaIndex].replication.log.count, $1.raw) < (replicas[$1.replicaIndex].replication.log.count, $0.raw)
+        }
+        if let best { try? failover(to: best, automatic: true) }
+    }
+
+    // MARK: - Multi-leader
+
+    /// Where a leader sends a write it accepted or received, given the leaders it has passed.
+    func propagationTargets(from leader: Address, path: [Address]) -> [Address] {
+        guard case .multiLeader(let c) = model else { return [] }
+        let others = replicaAddresses.filter { $0 != leader && !path.contains($0) }
+        switch c.topology {
+        case .allToAll:
+            return path.isEmpty ? others : []
+        case .star:
+            let hub = Address.replica(0)
+            return leader == hub ? others : (path.isEmpty ? [hub] : [])
+        case .ring:
+            let next = Address.replica((leader.replicaIndex + 1) % config.nodes)
+            return others.contains(next) ? [next] : []
+        }
+    }
+
+    var multiResolution: MultiResolution {
+        if case .multiLeader(let c) = model { return c.resolve }
+        return .lww
+    }
+
+    mutating func handleMultiLeader(_ envelope: Envelope<Message>) {
+        let me = envelope.to
+        let from = envelope.from
+        switch envelope.payload {
+        case .clientRead(let op, let key):
+            send(from: me, to: from, .readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
+        case .readResult(let op, _, let versions):
+            clientGotReadResult(op: op, versions: versions, from: from)
+        case .writeResult(let op, let ok, let reason):
+            clientGotWriteResult(op: op, ok: ok, reason: reason, from: from)
+        case .clientWrite(let op, let kind, let key, let value):
+            multiLeaderAccepts(op: op, kind: kind, key: key, value: value, client: from, at: me)
+        case .propagate(let write, let path):
+            for target in propagationTargets(from: me, path: path) where target != write.origin {
+                send(from: me, to: target, .propagate(write, path: path + [me]))
+            }
+            receiveReplicated(write, at: me)
+        default:
+            break
+        }
+    }
+
+    mutating func multiLeaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) {
+        if kind == .insert && hasRow(key, at: me) {
+            send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
+            return
+        }
+        if kind == .update && !hasRow(key, at: me) {
+            record(.note(me, kind: "update", text: "no row \(key): the update does nothing"))
+            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
+            return
+        }
+        var state = replicas[me.replicaIndex].replication
+        state.written += 1
+        let dot = Dot(me, state.written)
+        let version = Version(
+            value: value, dot: dot, context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
+            timestamp: pendingTimestamps[op] ?? 0, writtenAt: now, op: op)
+        let write = ReplicatedWrite(
+            op: op, origin: me, index: state.written, epoch: 0, kind: kind, key: key, version: version, deps: state.applied)
+        state.applied = state.applied.inserting(dot)
+        replicas[me.replicaIndex].replication = state
+        history[op - 1].written = version
+        mergeReplicated(write, at: me)
+        send(from: me, to: client, .writeResult(op: op, ok: true, reason: "accepted; replicates in the background"))
+        for target in propagationTargets(from: me, path: []) { send(from: me, to: target, .propagate(write, path: [me])) }
+    }
+
+    mutating func receiveReplicated(_ write: ReplicatedWrite, at me: Address) {
+        let state = replicas[me.replicaIndex].replication
+        let dot = Dot(write.origin, write.index)
+        if state.applied.contains(dot) || state.buffer.contains(write) { return }
+        if case .multiLeader(let c) = model, c.causal, !write.deps.isDominated(by: state.applied) {
+            replicas[me.replicaIndex].replication.buffer.append(write)
+            let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { "\($0.node.name):\($0.counter)" }
+            record(
+                .note(
+                    me, kind: "buffered",
+                    text: "holds \(write.text) from \(write.origin.name) until it has \(missing.joined(separator: ", ")) (causal delivery)")
+            )
+            return
+        }
+        applyReplicated(write, at: me)
+        drainBuffer(at: me)
+    }
+
+    mutating func drainBuffer(at me: Address) {
+        var progress = true
+        while progress {
+            progress = false
+            let state = replicas[me.replicaIndex].replication
+            guard let ready = state.buffer.first(where: { $0.deps.isDominated(by: state.applied) }) else { return }
+            replicas[me.replicaIndex].replication.buffer.removeAll { $0 == ready }
+            record(.note(me, kind: "buffered", text: "releases \(ready.text) from \(ready.origin.name): its dependencies arrived"))
+            applyReplicated(ready, at: me)
+            progress = true
+        }
+    }
+
+    mutating func applyReplicated(_ write: ReplicatedWrite, at me: Address) {
+        replicas[me.replicaIndex].replication.applied = replicas[me.replicaIndex].replication.applied.inserting(
+            Dot(write.origin, write.index))
+        // An update of a row this leader has never seen (its insert has not arrived: the update
+        // overtook it) does nothing. A row that was deleted concurrently is different: the
+        // update then meets the tombstone as a conflict, so every leader ends up the same.
+        if write.kind == .update && (replicas[me.replicaIndex].store[write.key] ?? []).isEmpty {
+            record(.note(me, kind: "overtaken", text: "update \(write.key) from \(write.origin.name) finds no row: it does nothing"))
+            return
+        }
+        mergeReplicated(write, at: me)
+    }
+
+    /// Stores a multi-leader write and reports a conflict when it meets a concurrent version.
+    mutating func mergeReplicated(_ write: ReplicatedWrite, at me: Address) {
+        let key = write.key
+        let existing = replicas[me.replicaIndex].store[key] ?? []
+        let resolution: Resolution = multiResolution == .lww ? .lww : .siblings
+        let (versions, outcome) = VersionMerge.merge(existing, write.version, resolution: resolution, tombstones: true)
+        replicas[me.replicaIndex].store[key] = versions.isEmpty ? nil : versions
+        switch outcome {
+        case .sibling(let count):
+            let how = multiResolution == .union ? "kept both; reads see the union" : "kept as siblings"
+            record(
+                .note(me, kind: "conflict", text: "conflict on \(key): \(count) concurrent versions \(how): \(Message.describe(versions))"))
+        case .lwwWon(let discarded):
+            record(
+                .note(
+                    me, kind: "conflict",
+                    text:
+                        "conflict on \(key): LWW keeps \(write.version.valueText) (ts \(write.version.timestamp)), discards \(discarded.map { "\($0.valueText) (ts \($0.timestamp))" }.joined(separator: ", "))"
+                ))
+        case .lwwLost(let kept):
+            record(
+                .note(
+                    me, kind: "conflict",
+                    text:
+                        "conflict on \(key): LWW keeps \(kept.valueText) (ts \(kept.timestamp)), discards \(write.version.valueText) (ts \(write.version.timestamp))"
+                ))
+        default:
+            break
+        }
+    }
+
+    /// Multi-leader resolve=union: concurrent versions read as one value, the union of their
+    /// comma-separated items (a shopping cart, a room's bookings).
+    func unionIfNeeded(_ versions: [Version]) -> [Version] {
+        guard multiResolution == .union, case .multiLeader = model, versions.count > 1 else { return versions }
+        var items: [String] = []
+        for version in versions {
+            for item in (version.value?.text ?? "").split(separator: ",") {
+                let trimmed = String(item).trimmingCharacters(in: " ")
+                if !trimmed.isEmpty && !items.contains(trimmed) { items.append(trimmed) }
+            }
+        }
+        var merged = versions[0]
+        merged.value = Value(items.sorted().joined(separator: ","))
+        merged.context = VersionMerge.context(of: versions)
+        return [merged]
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var text = Substring(self)
+        while text.first == set { text.removeFirst() }
+        while text.last == set { text.removeLast() }
+        return String(text)
+    }
 }

@@ -3,6 +3,12 @@ import ReplabKernel
 /// What a client asks for.
 public enum OpKind: String, Sendable, Hashable {
     case put, get, delete
+    /// Single- and multi-leader row operations: insert fails where the row exists, update does
+    /// nothing where it is missing.
+    case insert, update
+
+    /// Whether the operation writes a value (not a read or a delete).
+    public var writesValue: Bool { self == .put || self == .insert || self == .update }
 }
 
 /// Every message the models send. One enum for all models keeps the kernel's network concrete
@@ -28,6 +34,24 @@ public enum Message: Sendable, Hashable {
     case writeRefused(op: Int, key: String, reason: String)
     /// Anti-entropy: one step of a Merkle-tree exchange.
     case merkle(MerkleMessage)
+    /// Leader-based models: a client's write to a leader, and its answer.
+    case clientWrite(op: Int, kind: OpKind, key: String, value: Value?)
+    case writeResult(op: Int, ok: Bool, reason: String)
+    /// Leader-based models: a client's read of one node's copy, and its answer.
+    case clientRead(op: Int, key: String)
+    case readResult(op: Int, key: String, versions: [Version])
+    /// Single-leader: a log entry shipped from the leader to a follower, and its acknowledgement.
+    case replicate(ReplicatedWrite)
+    case replicateAck(op: Int, index: UInt64, epoch: Int)
+    /// Single-leader with fencing: "your epoch is old; the leader is now …".
+    case fenced(epoch: Int, leader: Address)
+    /// Single-leader: a new leader announces itself.
+    case newLeader(epoch: Int, leader: Address)
+    /// Single-leader: a node that stepped down asks the leader for its state, and gets it.
+    case resyncRequest(epoch: Int)
+    case resync(epoch: Int, store: [String: [Version]], log: [ReplicatedWrite])
+    /// Multi-leader: a write propagating along the topology, with the leaders it has passed.
+    case propagate(ReplicatedWrite, path: [Address])
 
     /// A short kind name for lists and JSON (`write`, `ack`, …).
     public var kind: String {
@@ -43,6 +67,17 @@ public enum Message: Sendable, Hashable {
         case .handoff(let message): return message.kind
         case .writeRefused: return "refused"
         case .merkle(let message): return message.kind
+        case .clientWrite: return "write"
+        case .writeResult: return "result"
+        case .clientRead: return "read"
+        case .readResult: return "reply"
+        case .replicate: return "log"
+        case .replicateAck: return "ack"
+        case .fenced: return "fenced"
+        case .newLeader: return "new-leader"
+        case .resyncRequest: return "resync?"
+        case .resync: return "resync"
+        case .propagate: return "replicate"
         }
     }
 
@@ -62,6 +97,7 @@ public enum Message: Sendable, Hashable {
             case .put: return "put \(key)=\(value.map(\.description) ?? "") ctx \(context)"
             case .get: return "get \(key)"
             case .delete: return "delete \(key) ctx \(context)"
+            case .insert, .update: return "\(kind.rawValue) \(key)=\(value.map(\.description) ?? "")"
             }
         case .response(_, let ok, let versions, let reason):
             if !ok { return "failed: \(reason)" }
@@ -76,6 +112,28 @@ public enum Message: Sendable, Hashable {
             return "refused \(key): \(reason)"
         case .merkle(let message):
             return message.label
+        case .clientWrite(_, let kind, let key, let value):
+            return kind == .delete ? "delete \(key)" : "\(kind.rawValue) \(key)=\(value?.description ?? "")"
+        case .writeResult(_, let ok, let reason):
+            return (ok ? "ok" : "failed") + (reason.isEmpty ? "" : ": \(reason)")
+        case .clientRead(_, let key):
+            return "read \(key)"
+        case .readResult(_, let key, let versions):
+            return "reply \(key)=\(Message.describe(versions))"
+        case .replicate(let write):
+            return "#\(write.index) \(write.text) (epoch \(write.epoch))"
+        case .replicateAck(_, let index, _):
+            return "ack #\(index)"
+        case .fenced(let epoch, let leader):
+            return "fenced: epoch \(epoch) belongs to \(leader.name)"
+        case .newLeader(let epoch, let leader):
+            return "\(leader.name) leads epoch \(epoch)"
+        case .resyncRequest(let epoch):
+            return "send me your state (epoch \(epoch))"
+        case .resync(let epoch, let store, let log):
+            return "state of epoch \(epoch): \(plural(store.count, "key")), log to #\(log.count)"
+        case .propagate(let write, let path):
+            return "\(write.text) \(write.version.label) via \(path.map(\.name).joined(separator: ">"))"
         }
     }
 

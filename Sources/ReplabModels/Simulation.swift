@@ -140,6 +140,12 @@ public struct Settings: Sendable, Hashable {
     public var gcGraceTicks: UInt64? = nil
     /// Sloppy quorums with hinted handoff (leaderless; see Hints.swift).
     public var sloppy = false
+    /// Single-leader: leadership epochs are enforced (a node that sees a higher epoch steps down,
+    /// writes from an older epoch are rejected).
+    public var fencing = false
+    /// Single-leader: promote a follower automatically after the leader has been unreachable for
+    /// this many ticks; nil: only `failover` promotes.
+    public var failoverTimeoutTicks: UInt64? = nil
 
     public init() {}
 }
@@ -183,7 +189,7 @@ public struct OperationRecord: Sendable, Hashable {
     /// `put x=5`, `get x`, `delete x`.
     public var text: String {
         switch kind {
-        case .put: return "put \(key)=\(value?.description ?? "")"
+        case .put, .insert, .update: return "\(kind.rawValue) \(key)=\(value?.description ?? "")"
         case .get: return "get \(key)"
         case .delete: return "delete \(key)"
         }
@@ -214,6 +220,9 @@ public struct ReplicaState: Sendable, Hashable {
     public var hints: [Hint] = []
 
     public var keys: [String] { store.keys.sorted() }
+
+    /// Single- and multi-leader replication state (unused by leaderless clusters).
+    public var replication = ReplicationState()
 }
 
 struct PendingOp: Sendable, Hashable {
@@ -271,6 +280,8 @@ public struct Simulation: Sendable {
     var nextTimestamp: UInt64 = 1
     /// Node-coordinated writes: the LWW timestamp stamped when the client issued them.
     var pendingTimestamps: [Int: UInt64] = [:]
+    /// Leader-based models: the cluster-wide facts (who was last promoted, pending sync acks).
+    var leadership = Leadership()
     var exchanges = 0
     /// Filled while a command runs; the session takes them.
     public var completions: [Completion] = []
@@ -287,6 +298,7 @@ public struct Simulation: Sendable {
         replicas = Array(repeating: ReplicaState(), count: config.nodes)
         ring = Ring(replicaCount: config.nodes)
         trace.append(step: 0, time: 0, .cluster(description: model.summary, replicas: replicaAddresses))
+        setUpReplication()
     }
 
     public var replicaAddresses: [Address] { (0..<config.nodes).map(Address.replica) }
@@ -383,7 +395,8 @@ public struct Simulation: Sendable {
     mutating func handle(_ envelope: Envelope<Message>) {
         switch model {
         case .leaderless: handleLeaderless(envelope)
-        case .singleLeader, .multiLeader: handleLeaderless(envelope)
+        case .singleLeader: handleSingleLeader(envelope)
+        case .multiLeader: handleMultiLeader(envelope)
         }
     }
 
@@ -543,6 +556,7 @@ public struct Simulation: Sendable {
                 }
             }
         }
+        checkAutomaticFailover()
         if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
         if model.isLeaderless { retryHints() }
         if let every = settings.antiEntropyEveryTicks, every > 0, now % every == 0 { periodicAntiEntropy() }

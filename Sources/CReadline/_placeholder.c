@@ -1,1 +1,0 @@
-int creadline_placeholder(void) { return 0; }

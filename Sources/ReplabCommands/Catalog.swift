@@ -21,7 +21,7 @@ public enum Catalog {
         CommandHelp(
             name: "cluster", group: "Build a cluster",
             syntax: """
-                cluster leaderless [nodes=3] [n=3] [w=2] [r=2] [coordinator=client|node] [resolve=siblings|lww]
+                cluster leaderless [nodes=3] [n=3] [w=2] [r=2] [coordinator=client|node] [resolve=siblings|lww] [clocks=dvv|vv]
                 cluster single-leader [replicas=3] [sync=0]
                 cluster multi-leader [leaders=3] [topology=all-to-all|star|ring] [resolve=lww|siblings|union] [causal=off|on]
                 """,
@@ -35,6 +35,20 @@ public enum Catalog {
                 default the key's first primary), which makes the version with its own dot (A:1, …),
                 forwards it and answers after w acks. resolve=siblings (default) keeps concurrent writes
                 as siblings; resolve=lww keeps the highest timestamp and silently discards the others.
+                Placement: a node's token and a key's position on the ring are FNV-1a 64 of the name,
+                mixed by SplitMix64's finalizer; a key's primaries are the first n nodes clockwise from
+                it, the rest its fallbacks (show ring).
+                clocks=dvv (default): dotted version vectors (Riak 2.0): each sibling keeps its own dot,
+                and a write discards exactly the siblings its context covers. clocks=vv: one version
+                vector per key (Riak before 2.0): a write replaces the siblings only if its clock
+                dominates the key's whole clock, otherwise it becomes one more sibling and the key's
+                clock the merge; concurrent writers with stale contexts then keep values they had
+                already seen (false conflicts, sibling explosion). The actor whose entry a write
+                increments is the coordinating node (coordinator=node, as in Riak) or, with
+                coordinator=client, the client (client-side clocks, as in the Dynamo paper): the key
+                still has one clock, so the same false conflicts appear. With either, a write that
+                would leave a key with more than 100 siblings is refused (Riak's max_siblings: the
+                write fails and nothing is stored); more than 25 gives a warning.
 
                 single-leader: A leads; writes go to the leader, which applies them, appends them to its
                 log and ships each entry to every follower. The first sync followers are synchronous (the
@@ -150,7 +164,7 @@ public enum Catalog {
             name: "tick", group: "Control the network", syntax: "tick [COUNT]",
             summary: "advance virtual time (default 1 tick; at most 10000)",
             detail:
-                "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, periodic anti-entropy starts.",
+                "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, fallbacks hand their hints over to owners they can reach, periodic anti-entropy starts.",
             example: "tick 5"),
         CommandHelp(
             name: "seed", group: "Control the network", syntax: "seed N",
@@ -164,13 +178,30 @@ public enum Catalog {
             detail: """
                 set tombstones on|off     off: a delete removes the key outright (default on)
                 set timeout TICKS         how long an operation waits for its quorum (default 5, 1…10000)
-                set read-repair on|off    Riak's rule: once a read has its r replies, every replica whose reply
-                                          lacked the newest versions is sent them, and so is any replica whose
-                                          reply arrives later with older versions (default off)
-                set anti-entropy on|off [every=TICKS]   every TICKS ticks (default 5) each live replica starts an
-                                          exchange with the next one (A with B, B with C, …, the last with A)
-                set gc-grace TICKS|off    tombstones older than TICKS ticks are purged (default off: kept)
-                set sloppy on|off         sloppy quorums with hinted handoff (not in this build)
+                set read-repair on|off    Riak's rule: once a read has its r replies, every primary whose reply
+                                          lacked the newest versions is sent them (a repair message), and so is
+                                          any primary whose reply arrives later with older versions; a late
+                                          reply with something newer gets the earlier ones repaired too
+                                          (default off)
+                set anti-entropy on|off [every=TICKS]   every TICKS ticks (default 5) each live replica starts a
+                                          Merkle-tree exchange with the next live one in ring order (see
+                                          anti-entropy)
+                set gc-grace TICKS|off    tombstones older than TICKS ticks are purged as time passes (default
+                                          off: kept); purge before every replica has the tombstone and
+                                          anti-entropy or read repair can bring the old value back
+                set sloppy on|off         leaderless: sloppy quorums with hinted handoff (default off: strict
+                                          quorums, which fail at their timeout when too few primaries answer).
+                                          On: an operation goes to the first n nodes of the key's preference
+                                          list that its coordinator can reach; a fallback stores a write apart
+                                          as a hint naming the primary it stands in for (show state), offers
+                                          it to its owner on every tick the owner is reachable (again after
+                                          the timeout without an answer) and deletes its copy once the owner
+                                          acknowledges. Reachable means: not crashed and not cut off from
+                                          the coordinator by the partition, judged when the operation starts
+                                          (a perfect failure detector; Dynamo learns it from timeouts and
+                                          gossip). A fallback answers reads with what it holds as hints too,
+                                          but a read that asks other nodes misses them (the read says so):
+                                          w + r > n is then only best effort. Cassandra has no sloppy quorums.
                 set fencing on|off        single-leader: every leadership gets an epoch; a node that sees a
                                           higher epoch steps down and entries from an older epoch are rejected
                 set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the
@@ -180,8 +211,18 @@ public enum Catalog {
         CommandHelp(
             name: "anti-entropy", group: "Behaviour switches and actions", syntax: "anti-entropy NODE NODE",
             summary: "one anti-entropy exchange between two replicas, now",
-            detail:
-                "The first pushes every version it holds to the second (one message), which keeps what it lacked and answers with what the first lacked (a second message). Step them like any message.",
+            detail: """
+                A Merkle-tree exchange over the keys both replicas are primaries for. Each replica's tree
+                has 16 leaves, leaf i holding the keys whose ring position starts with hex digit i; a
+                leaf hashes its keys' versions (dots, values, tombstones) with FNV-1a 64, an inner node
+                its two children (show merkle NODE NODE). The first sends its root hash; each side answers
+                with its hashes of the children of the nodes that differ, one level down each time; at
+                the leaves, one side lists the differing leaves' keys with their versions' dots, the
+                other sends the versions the first lacks and asks for those it lacks, and the first
+                sends them. Only differing versions cross (with clocks=vv a differing key crosses
+                whole); tombstones are versions too. Every step is a message to step or drop; at the
+                end replab says how many hashes and versions crossed, and what a full copy would send.
+                """,
             example: "anti-entropy A C"),
         CommandHelp(
             name: "failover", group: "Behaviour switches and actions", syntax: "failover [NODE]",
@@ -196,14 +237,20 @@ public enum Catalog {
             example: "failover B"),
         CommandHelp(
             name: "show", group: "See it",
-            syntax: "show state [KEY] | show history | show topology | show timeline [last=N] | show ring",
+            syntax:
+                "show state [KEY] | show history | show topology | show timeline [last=N] | show ring [mermaid] | show merkle NODE [NODE]",
             summary: "views of the cluster and of what happened",
             detail: """
                 show state [KEY]   every replica's keys: values or siblings, version vectors, tombstones
                 show history       client operations with who, when and their results
                 show topology      the nodes, clients, links, partitions and crashed nodes
                 show timeline [last=N]   the messages and operations as a Lamport diagram (time flows down)
-                show ring          the hash ring and each key's preference list
+                show ring [mermaid]   leaderless: the hash ring cut open at 0 (nodes on the line, keys under
+                                   it by their first letter), then every token and key clockwise with each
+                                   key's primaries and fallbacks; mermaid: the same as a Mermaid flowchart
+                show merkle NODE [NODE]   leaderless: a replica's Merkle tree; with two, both trees over the
+                                   keys they share, the differing nodes marked, and what an exchange sends
+                show state also lists the hints fallbacks hold (sloppy quorums) and each tombstone's age.
                 """,
             example: "show state x"),
         CommandHelp(

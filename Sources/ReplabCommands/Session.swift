@@ -580,7 +580,9 @@ public struct Session: Sendable {
                 : "read repair off"
         case .antiEntropy(let on, let every):
             sim.settings.antiEntropyEveryTicks = on ? (every ?? 5) : nil
-            return on ? "anti-entropy on: every \(every ?? 5) tick(s) each live replica exchanges with the next" : "anti-entropy off"
+            return on
+                ? "anti-entropy on: every \(every ?? 5) tick(s) each live replica starts a Merkle-tree exchange with the next live one in ring order"
+                : "anti-entropy off"
         case .gcGrace(let ticks):
             sim.settings.gcGraceTicks = ticks
             return ticks.map { "gc-grace \($0): tombstones older than \($0) tick(s) are purged as time passes" }

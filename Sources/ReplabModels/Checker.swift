@@ -67,8 +67,8 @@ public enum Checker {
         return found
     }
 
-    /// lost-write: an acknowledged write that no live replica holds any more and that no later
-    /// write causally superseded.
+    /// lost-write: an acknowledged write that no live replica holds any more (in its store or as
+    /// a hint) and that no later write causally superseded.
     static func lostWrites(_ simulation: Simulation) -> [Anomaly] {
         let history = simulation.history
         var found: [Anomaly] = []
@@ -81,7 +81,8 @@ public enum Checker {
             var heldLive = false
             var heldCrashed: [Address] = []
             for (index, replica) in simulation.replicas.enumerated() {
-                let versions = replica.store[write.key] ?? []
+                // A fallback's hint still holds the write: it is on its way to its owner, not lost.
+                let versions = (replica.store[write.key] ?? []) + replica.hints.filter { $0.key == write.key }.flatMap(\.versions)
                 guard versions.contains(where: { $0.dot == version.dot || $0.supersedes(version) }) else { continue }
                 if simulation.faults.isCrashed(.replica(index)) { heldCrashed.append(.replica(index)) } else { heldLive = true }
             }

@@ -123,7 +123,7 @@ extension Simulation {
     mutating func handleHandoff(_ message: HandoffMessage, from: Address, at me: Address) {
         switch message {
         case .data(let key, _, let versions):
-            for version in versions { store(version, key: key, at: me, cause: "hinted handoff") }
+            storeObject(versions, key: key, at: me, cause: "hinted handoff")
             send(from: me, to: from, .handoff(.ack(key: key, dots: versions.map(\.dot))))
         case .ack(let key, let dots):
             let index = me.replicaIndex

@@ -135,11 +135,31 @@ extension Simulation {
             guard after.map(\.dot).sorted() != had.map(\.dot).sorted() else { continue }
             state.replyVersions[replica] = after
             if replica == coordinator {
-                for version in state.merged { store(version, key: state.key, at: replica, cause: "read repair") }
+                storeObject(state.merged, key: state.key, at: replica, cause: "read repair")
             } else {
                 send(from: coordinator, to: replica, .repair(key: state.key, versions: state.merged))
             }
         }
+    }
+
+    /// Stores the versions of one key that another replica sent (a repair, a handoff, an
+    /// anti-entropy copy). With `clocks=vv` they are one object whose siblings share a clock and
+    /// must be merged at once: one by one, the first would already make the key's clock dominate
+    /// the rest.
+    mutating func storeObject(_ incoming: [Version], key: String, at node: Address, cause: String) {
+        guard config.resolve == .siblings, config.clocks == .vv, incoming.count > 1 else {
+            for version in incoming { store(version, key: key, at: node, cause: cause) }
+            return
+        }
+        let index = node.replicaIndex
+        let (versions, outcome) = VersionMerge.mergeObject(
+            replicas[index].store[key] ?? [], incoming, tombstones: settings.tombstones)
+        if case .unchanged = outcome { return }
+        replicas[index].store[key] = versions.isEmpty ? nil : versions
+        let own = incoming.filter { $0.dot.node == node }.map(\.dot.counter).max() ?? 0
+        if own > 0 { replicas[index].counters[key] = max(replicas[index].counters[key] ?? 0, own) }
+        let text = versions.count > 1 ? "\(key) has \(versions.count) siblings: " : "\(key)="
+        record(.note(node, kind: versions.count > 1 ? "sibling" : cause, text: "\(cause): \(text)\(Message.describe(versions))"))
     }
 
     /// Riak's sibling limits for a client's write at `node`: why it must be refused, or nil.
@@ -298,7 +318,7 @@ extension Simulation {
             storeHint(version, key: key, owner: owner, at: me)
             send(from: me, to: from, .writeAck(op: op, key: key))
         case .repair(let key, let versions):
-            for version in versions { store(version, key: key, at: me, cause: "read repair") }
+            storeObject(versions, key: key, at: me, cause: "read repair")
         case .read(let op, let key):
             send(from: me, to: from, .readReply(op: op, key: key, versions: readableVersions(of: key, at: me)))
         case .writeAck(let op, _):

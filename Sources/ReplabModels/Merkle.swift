@@ -260,9 +260,7 @@ extension Simulation {
             tally.versions += give.reduce(0) { $0 + $1.versions.count }
             send(from: me, to: peer, .merkle(.copy(exchange: exchange, versions: give, want: want, tally: tally)))
         case .copy(let exchange, let versions, let want, var tally):
-            for entry in versions {
-                for version in entry.versions { store(version, key: entry.key, at: me, cause: "anti-entropy") }
-            }
+            for entry in versions { storeObject(entry.versions, key: entry.key, at: me, cause: "anti-entropy") }
             let wanted = want.compactMap { entry -> KeyVersions? in
                 let mine = held[entry.key] ?? []
                 let chosen = config.resolve == .siblings && config.clocks == .vv ? mine : mine.filter { entry.dots.contains($0.dot) }

@@ -27,7 +27,7 @@ extension Views {
         }
         lines.append("   0000" + String(repeating: " ", count: ringColumns - 8) + "ffff")
         lines.append("  |" + String(bar) + "|  (ffff… wraps round to 0000…)")
-        lines.append(("   " + String(marks)).trimmingTrailingSpaces)
+        if !sim.knownKeys.isEmpty { lines.append(("   " + String(marks)).trimmingTrailingSpaces) }
         lines.append("")
         lines.append("clockwise from 0000000000000000:")
         var rows: [(position: UInt64, order: Int, cells: [String])] = []

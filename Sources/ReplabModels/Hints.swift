@@ -145,22 +145,31 @@ extension Simulation {
     mutating func noteMissedHints(op: Int, asked: [Address], at reader: Address) {
         let read = history[op - 1]
         guard read.kind == .get, read.isAcknowledged else { return }
-        var parts: [String] = []
+        // Each version the read missed, with every fallback that holds it and for whom.
+        var missed: [(version: Version, holders: [String])] = []
         for (index, replica) in replicas.enumerated() where !asked.contains(.replica(index)) {
             for hint in replica.hints where hint.key == read.key {
-                let unseen = hint.versions.filter { version in
-                    !read.read.contains { Checker.reflects($0, version, config.resolve) }
+                for version in hint.versions where !read.read.contains(where: { Checker.reflects($0, version, config.resolve) }) {
+                    let holder = "\(Address.replica(index).name) (for \(hint.owner.name))"
+                    if let at = missed.firstIndex(where: { $0.version.dot == version.dot }) {
+                        missed[at].holders.append(holder)
+                    } else {
+                        missed.append((version, [holder]))
+                    }
                 }
-                if unseen.isEmpty { continue }
-                parts.append("\(Message.describe(unseen)) (held by \(Address.replica(index).name) for \(hint.owner.name))")
             }
+        }
+        let parts = missed.sorted { $0.version.dot < $1.version.dot }.map { entry in
+            let holders = entry.holders.count == 1
+                ? entry.holders[0] : entry.holders.dropLast().joined(separator: ", ") + " and " + entry.holders.last!
+            return "\(read.key)=\(entry.version.valueText) \(entry.version.label), held as a hint by \(holders)"
         }
         guard !parts.isEmpty else { return }
         record(
             .note(
                 reader, kind: "sloppy",
                 text:
-                    "op \(op) missed \(read.key)=\(parts.joined(separator: ", ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
+                    "op \(op) missed \(parts.joined(separator: "; ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
             ))
     }
 }

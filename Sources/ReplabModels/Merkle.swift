@@ -160,14 +160,17 @@ public enum MerkleMessage: Sendable, Hashable {
         switch self {
         case .hashes(let exchange, let level, let nodes, _):
             if level == 0 { return "merkle #\(exchange) root \(MerkleTree.short(nodes.first?.hash ?? 0))" }
-            let hashes = nodes.map { "\(MerkleTree.position(of: $0.index)):\(MerkleTree.short($0.hash))" }.joined(separator: " ")
+            // Leaves are numbered in hex, like the first digit of the ring positions they hold.
+            let radix = level == MerkleTree.depth ? 16 : 10
+            let hashes = nodes.map { "\(String(MerkleTree.position(of: $0.index), radix: radix)):\(MerkleTree.short($0.hash))" }
+                .joined(separator: " ")
             return level == MerkleTree.depth ? "merkle #\(exchange) leaves \(hashes)" : "merkle #\(exchange) level \(level) \(hashes)"
         case .keys(let exchange, let leaves, let summaries, _):
             let list =
                 summaries.isEmpty
                 ? "none"
                 : summaries.map { "\($0.key) \($0.versions.map(\.dot.description).joined(separator: " "))" }.joined(separator: "; ")
-            return "merkle #\(exchange) keys in leaf \(leaves.map(String.init).joined(separator: " ")): \(list)"
+            return "merkle #\(exchange) keys in leaf \(leaves.map { String($0, radix: 16) }.joined(separator: " ")): \(list)"
         case .copy(let exchange, let versions, let want, _):
             var text =
                 "merkle #\(exchange) copy "

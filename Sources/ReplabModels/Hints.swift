@@ -160,7 +160,8 @@ extension Simulation {
             }
         }
         let parts = missed.sorted { $0.version.dot < $1.version.dot }.map { entry in
-            let holders = entry.holders.count == 1
+            let holders =
+                entry.holders.count == 1
                 ? entry.holders[0] : entry.holders.dropLast().joined(separator: ", ") + " and " + entry.holders.last!
             return "\(read.key)=\(entry.version.valueText) \(entry.version.label), held as a hint by \(holders)"
         }

@@ -171,14 +171,14 @@ extension Simulation {
         ).versions.count
         guard count > Simulation.siblingLimit else { return nil }
         return
-            "\(node.name) refused it: \(key) would have \(count) siblings, more than \(Simulation.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
+            "\(key) would have \(count) siblings, more than \(Simulation.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
     }
 
     /// Stores a client's write at a replica unless the sibling limit refuses it; returns the refusal.
     mutating func storeClientWrite(_ version: Version, key: String, at node: Address) -> String? {
         if let refusal = siblingRefusal(version, key: key, at: node) {
-            record(.note(node, kind: "refused", text: refusal))
-            return refusal
+            record(.note(node, kind: "refused", text: "refused the write: \(refusal)"))
+            return "\(node.name) refused it: \(refusal)"
         }
         store(version, key: key, at: node, cause: nil)
         let count = replicas[node.replicaIndex].store[key]?.count ?? 0

@@ -99,7 +99,8 @@ import Testing
                 == "unknown switch \"tombstone\": did you mean \"tombstones\"?; allowed: read-repair, anti-entropy, sloppy, tombstones, gc-grace, timeout, fencing, failover-timeout"
         )
         #expect(
-            error("show stat") == "unknown view \"stat\": did you mean \"state\"?; allowed: state, history, topology, timeline, ring, merkle")
+            error("show stat")
+                == "unknown view \"stat\": did you mean \"state\"?; allowed: state, history, topology, timeline, ring, merkle")
         #expect(error("heal now") == "unexpected \"now\" at column 6: heal (see help heal)")
         #expect(error("put x \"open") == "unclosed quote starting at column 7: end the string with \"")
         #expect(error("put x 1\u{7}") == "unexpected control character U+0007 at column 8; commands are plain text")

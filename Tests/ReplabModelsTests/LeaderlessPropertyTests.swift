@@ -62,7 +62,8 @@ struct Schedule {
                     let clients = (1...3).map { Address.client($0) }
                     let side = chance(50)
                     sim.partition([
-                        Array(nodes.prefix(cut)) + clients.filter { _ in side }, Array(nodes.dropFirst(cut)) + clients.filter { _ in !side },
+                        Array(nodes.prefix(cut)) + clients.filter { _ in side },
+                        Array(nodes.dropFirst(cut)) + clients.filter { _ in !side },
                     ])
                 }
             case 88..<92:
@@ -163,7 +164,9 @@ extension Simulation {
             sim.tick()
             schedule.drain(&sim)
         }
-        for key in schedule.keys { _ = try? sim.startOperation(kind: .get, key: key, value: nil, client: .client(4), via: nil, blind: false) }
+        for key in schedule.keys {
+            _ = try? sim.startOperation(kind: .get, key: key, value: nil, client: .client(4), via: nil, blind: false)
+        }
         schedule.drain(&sim)
         return Checker.check(sim).filter { $0.kind == .resurrection }
     }
@@ -206,7 +209,9 @@ extension Simulation {
             var sim = schedule.cluster()
             sim.settings.antiEntropyEveryTicks = 4
             schedule.play(&sim, steps: 200)
-            let states = sim.replicas.map { replica in replica.keys.map { "\($0)=\(Message.describe(replica.store[$0]!))" }.joined(separator: ";") }
+            let states = sim.replicas.map { replica in
+                replica.keys.map { "\($0)=\(Message.describe(replica.store[$0]!))" }.joined(separator: ";")
+            }
             return (sim.history.map(\.text).joined(separator: ","), states)
         }
         let first = run()

@@ -534,7 +534,11 @@ public struct Simulation: Sendable {
                     let got = state.kind == .get ? state.replies.count : state.acks.count
                     let noun = state.kind == .get ? "replies" : "acks"
                     var reason = "timed out at tick \(now): \(got) of \(state.needed) \(noun)"
-                    if config.coordinator == .node { reason += " (from the coordinator)" }
+                    if !model.isLeaderless {
+                        reason = "timed out at tick \(now): no answer from \(state.targets.map(\.name).joined(separator: ", "))"
+                    } else if config.coordinator == .node {
+                        reason += " (from the coordinator)"
+                    }
                     fail(op: op, reason: reason)
                 }
                 if let entry = coordinating[op] {

@@ -31,6 +31,9 @@ let package = Package(
             name: "ReplabCommands",
             dependencies: ["ReplabKernel", "ReplabModels", "ReplabPBS"],
             swiftSettings: strict),
+        // Guided lessons: the Markdown lesson format, the step-by-step runner, claims, verify, export.
+        // Drives replab only through the session's commands and their results; no terminal.
+        .target(name: "ReplabLessons", dependencies: ["ReplabCommands"], swiftSettings: strict),
         // A tiny C shim over GNU readline (Swift 6 cannot assign readline's C globals itself).
         .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         // The interactive terminal: line editing, history, completion, Ctrl-C.

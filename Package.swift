@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "replab",
             dependencies: [
-                "ReplabCommands", "ReplabTerminal",
+                "ReplabCommands", "ReplabLessons", "ReplabTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -59,5 +59,10 @@ let package = Package(
             dependencies: ["ReplabCommands"],
             exclude: ["Golden"],
             swiftSettings: strict),
+        .testTarget(
+            name: "ReplabLessonsTests",
+            dependencies: ["ReplabLessons", "ReplabCommands", "ReplabModels"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict),
     ]
 )

@@ -39,6 +39,9 @@ public struct LessonRunner: Sendable {
     public private(set) var claimsChecked = 0
     /// The commands of the step run last, each after a `replab>` prompt, with their output.
     public private(set) var lastTranscript = ""
+    /// Whether the learner typed commands of their own since the current step began (so a
+    /// claim that fails may be their doing, not the lesson's).
+    private var poked = false
 
     public init(lesson: Lesson, seed: UInt64 = 0, files: FileAccess? = nil) {
         self.lesson = lesson
@@ -105,6 +108,7 @@ public struct LessonRunner: Sendable {
 
     private mutating func poke(_ line: String) -> Reply {
         let result = world.execute(line)
+        if result.ok && !line.trimmedLine.isEmpty { poked = true }
         return Reply(text: result.text, quit: result.quit)
     }
 
@@ -116,9 +120,8 @@ public struct LessonRunner: Sendable {
 
     private mutating func end() -> Reply {
         phase = .finished
-        return Reply(
-            text: "Lesson ended at step \(progress.step) of \(progress.of). The cluster stays yours to explore; lessons lists the others.",
-            ended: true)
+        let text = "Lesson ended at step \(progress.step) of \(progress.of). The cluster stays yours to explore; lessons lists the others."
+        return Reply(text: Layout.wrap(text).joined(separator: "\n"), ended: true)
     }
 
     private mutating func back() -> String {
@@ -141,6 +144,8 @@ public struct LessonRunner: Sendable {
         }
         world = fresh
         stepIndex = index
+        poked = false
+        failures.removeAll { $0.step > index }
         phase = lesson.steps[index].prediction == nil ? .ready : .predicting
     }
 
@@ -181,6 +186,7 @@ public struct LessonRunner: Sendable {
             return false
         }
         stepIndex += 1
+        poked = false
         phase = lesson.steps[stepIndex].prediction == nil ? .ready : .predicting
         return true
     }
@@ -274,6 +280,9 @@ public struct LessonRunner: Sendable {
         for (command, error) in refused where !expected.contains(where: { error.contains($0) }) {
             checks += Layout.wrap("the command \"\(command.text)\" was refused", first: "  ✗ ", rest: "    ")
             found.append(failure(step: step, line: command.line, subject: .command(command.text), actual: error))
+        }
+        if guided && poked && !found.isEmpty {
+            checks += Layout.wrap("(Commands you typed may have changed the cluster: again restarts this step as the lesson expects.)")
         }
         parts.append(checks.joined(separator: "\n"))
         let number = progress.step

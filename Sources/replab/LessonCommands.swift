@@ -89,7 +89,7 @@ struct RunLesson: ParsableCommand {
             var runner = LessonRunner(lesson: lesson, seed: seed, files: LocalFiles())
             let pieces = runner.play()
             for (index, piece) in pieces.enumerated() {
-                emit(piece + "\n\n")
+                emit(piece + (index + 1 < pieces.count ? "\n\n" : "\n"))
                 if let pace, pace > 0, index + 1 < pieces.count { pause(seconds: pace) }
             }
             if !runner.failures.isEmpty { throw ExitCode(1) }

@@ -117,6 +117,26 @@ import Testing
         #expect(rerun.hasPrefix("replab> put x 2\nop 2: c1 put x=2\n   → m7 c1->A write x=2 {c1:2}"))
     }
 
+    @Test func aFailedClaimAfterTheLearnersOwnCommandsSuggestsAgain() throws {
+        var runner = LessonRunner(lesson: try overwriteLesson())
+        _ = runner.start()
+        _ = runner.handle("")
+        _ = runner.handle("")
+        _ = runner.handle("b")
+        _ = runner.handle("")  // step 3, ready
+        _ = runner.handle("put x 5 blind")  // a blind write: the delete that follows no longer covers x = 2
+        _ = runner.handle("run")
+        let text = runner.handle("").text
+        #expect(text.contains("  ✗ state A x = tombstone\n    A holds 2 for x\n"))
+        #expect(
+            text.hasSuffix(
+                "(Commands you typed may have changed the cluster: again restarts this step as\nthe lesson expects.)\n\nEnter finishes the lesson (back, again; or type a command)."
+            ))
+        _ = runner.handle("again")
+        #expect(runner.handle("").text.contains("  ✓ state A x = tombstone"))
+        #expect(runner.failures.isEmpty)
+    }
+
     @Test func backFromTheFirstStepAndAgain() throws {
         var runner = LessonRunner(lesson: try overwriteLesson())
         _ = runner.start()
@@ -146,7 +166,7 @@ import Testing
         _ = runner.start()
         let ended = runner.handle("end")
         #expect(ended.ended)
-        #expect(ended.text == "Lesson ended at step 1 of 3. The cluster stays yours to explore; lessons lists the others.")
+        #expect(ended.text == "Lesson ended at step 1 of 3. The cluster stays yours to explore; lessons lists\nthe others.")
         #expect(runner.phase == .finished)
 
         var through = LessonRunner(lesson: try overwriteLesson())

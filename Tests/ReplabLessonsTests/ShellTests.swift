@@ -146,7 +146,7 @@ import Testing
         let folder = fixtures() + "/verify"
         let (status, out, _) = try runReplab(["lesson", "overwrite", "--play", "--lessons-dir", folder])
         #expect(status == 0)
-        #expect(out.hasSuffix("3 steps, 5 claims: all held.\n\n"))
+        #expect(out.hasSuffix("3 steps, 5 claims: all held.\n"))
         let (brokenStatus, _, _) = try runReplab(["lesson", "broken", "--play", "--lessons-dir", folder])
         #expect(brokenStatus == 1)
         // Standard input that is not a terminal drives the same steps: Enter, a guess, end.

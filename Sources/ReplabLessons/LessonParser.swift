@@ -118,8 +118,9 @@ private struct Reader {
         let rest = trimmed.dropFirst(hashes)
         guard rest.isEmpty || rest.first == " " else { return nil }
         var text = rest.trimmedLine
-        // A closing sequence of #s is not part of the heading.
-        while text.hasSuffix("#") { text.removeLast() }
+        // A closing sequence of #s after a space is not part of the heading ("# C#" keeps its #).
+        let closing = text.reversed().prefix(while: { $0 == "#" }).count
+        if closing > 0, closing == text.count || text.dropLast(closing).last == " " { text = String(text.dropLast(closing)) }
         return (hashes, text.trimmedLine)
     }
 
@@ -186,7 +187,7 @@ private struct Reader {
         let rest = words[1]
         let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
         guard !digits.isEmpty, digits.count <= 4, let number = Int(digits) else { return .some(nil) }
-        let afterNumber = rest.dropFirst(digits.count)
+        let afterNumber = rest.dropFirst(digits.count).trimmedLine
         guard afterNumber.first == ":" else { return .some(nil) }
         let title = afterNumber.dropFirst().trimmedLine
         guard !title.isEmpty else { return .some(nil) }
@@ -351,7 +352,13 @@ private struct Prose {
             flush()
             return
         }
-        if trimmed.hasPrefix(">") { trimmed = String(trimmed.dropFirst()).trimmedLine }
+        if trimmed.hasPrefix(">") {
+            trimmed = String(trimmed.dropFirst()).trimmedLine
+            if trimmed.isEmpty {
+                flush()
+                return
+            }
+        }
         // A thematic break (---, ***, ___) separates; it is not text.
         if trimmed.count >= 3, let first = trimmed.first, "-*_".contains(first), trimmed.allSatisfy({ $0 == first || $0 == " " }) {
             flush()

@@ -88,6 +88,8 @@ public struct LessonRunner: Sendable {
         case "end": return end()
         case "back": return Reply(text: back())
         case "again": return Reply(text: again())
+        // Even at the guess prompt: leaving replab is never taken for a guess.
+        case "quit", "exit": return Reply(text: "", quit: true)
         default: break
         }
         switch phase {
@@ -107,8 +109,9 @@ public struct LessonRunner: Sendable {
     }
 
     private mutating func poke(_ line: String) -> Reply {
+        let log = world.session.log
         let result = world.execute(line)
-        if result.ok && !line.trimmedLine.isEmpty { poked = true }
+        if world.session.log != log { poked = true }
         return Reply(text: result.text, quit: result.quit)
     }
 

@@ -152,8 +152,56 @@ import Testing
         #expect(parseError(closingFirst) == "t.md:19: \"## Step 2: Late\" comes after the closing section \"## Wrap-up\"; steps come first")
     }
 
+    @Test func headingsAsMarkdownWritesThem() throws {
+        let text = "# Why C# ##\n\nS.\n\n## Step 1 : Spaced  \n\nN.\n\n```replab\nput x 1\n```\n```expect\nok\n```\n"
+        let parsed = try LessonParser.parse(text, file: "t.md")
+        #expect(parsed.title == "Why C#")
+        #expect(parsed.steps.map(\.title) == ["Spaced"])
+    }
+
     @Test func windowsLineEndsAreFine() throws {
         let text = lesson(step: "```replab\nput x 1\n```\n```expect\nok\n```").replacingOccurrences(of: "\n", with: "\r\n")
         #expect(try LessonParser.parse(text, file: "t.md").steps[0].commands.map(\.text) == ["put x 1"])
+    }
+}
+
+@Suite struct RobustnessTests {
+    /// Every prefix of a real lesson, and the lesson with each line removed, parses or fails with
+    /// an error naming the file: never a crash. Whatever parses also plays.
+    @Test func cutAndDamagedLessonsNeverCrash() throws {
+        let text = try String(contentsOfFile: repositoryLessons() + "/10-tombstones.md", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var variants: [String] = []
+        for count in 0...lines.count { variants.append(lines.prefix(count).joined(separator: "\n")) }
+        for index in lines.indices {
+            var damaged = lines
+            damaged.remove(at: index)
+            variants.append(damaged.joined(separator: "\n"))
+        }
+        var parsed = 0
+        for variant in variants {
+            do {
+                var runner = LessonRunner(lesson: try LessonParser.parse(variant, file: "t.md"))
+                _ = runner.play()
+                parsed += 1
+            } catch {
+                #expect(error.description.hasPrefix("t.md"))
+            }
+        }
+        #expect(parsed > 0)
+    }
+
+    @Test func oddClaimsNeverCrash() {
+        for text in [
+            "", "=", "|", "\"", "read", "read x =", "state", "state A", "state A x", "state A x =", "siblings", "in", "in flight",
+            "in flight -1", "siblings x 99999999999999999999", "no anomaly stale-read on", "output contains \"\"", "read x = \"a\\",
+            "état", "read é = 1",
+        ] {
+            do {
+                _ = try Claim.parse(text, line: 1)
+            } catch {
+                #expect(!error.message.isEmpty)
+            }
+        }
     }
 }

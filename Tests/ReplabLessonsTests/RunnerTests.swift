@@ -79,6 +79,15 @@ import Testing
         #expect(!text.contains("reset:"))
         #expect(runner.world.session.log.contains("put x 2"))
         #expect(!runner.world.session.log.contains("reset"))
+        // Except quit: leaving replab is never a guess.
+        _ = runner.handle("")
+        #expect(runner.phase == .ready)
+        var asking = LessonRunner(lesson: try overwriteLesson())
+        _ = asking.start()
+        _ = asking.handle("")
+        _ = asking.handle("")
+        #expect(asking.phase == .predicting)
+        #expect(asking.handle("quit") == LessonRunner.Reply(text: "", quit: true))
     }
 
     @Test func theLearnersCommandsRunBetweenSteps() throws {

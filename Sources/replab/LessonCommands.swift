@@ -21,7 +21,7 @@ struct ListLessons: ParsableCommand {
             """)
 
     @Flag(help: "Run every lesson and check its claims; name the lesson, step and claim that failed.") var verify = false
-    @Option(help: "The folder of lessons.") var lessonsDir: String?
+    @Option(help: ArgumentHelp("The folder of lessons.", valueName: "dir")) var lessonsDir: String?
     @Option(help: "The seed of every random choice (decimal or 0x hex).", transform: parseSeed) var seed: UInt64 = 0
 
     func run() throws {
@@ -56,9 +56,11 @@ struct RunLesson: ParsableCommand {
 
     @Argument(help: "The lesson: name, number, file name, or path to a .md file.") var name: String
     @Flag(help: "Play the lesson through without pausing or asking.") var play = false
-    @Option(help: "Play it through, pausing this many seconds between steps (implies --play).") var pace: Double?
-    @Option(help: "Write each step's timeline and topology and a Markdown report into this folder.") var export: String?
-    @Option(help: "The folder of lessons.") var lessonsDir: String?
+    @Option(help: ArgumentHelp("Play it through, pausing this many seconds between steps (implies --play).", valueName: "seconds"))
+    var pace: Double?
+    @Option(help: ArgumentHelp("Write each step's timeline and topology and a Markdown report into this folder.", valueName: "dir"))
+    var export: String?
+    @Option(help: ArgumentHelp("The folder of lessons.", valueName: "dir")) var lessonsDir: String?
     @Option(help: "The seed of every random choice (decimal or 0x hex).", transform: parseSeed) var seed: UInt64 = 0
 
     func validate() throws {

@@ -597,7 +597,8 @@ public struct Session: Sendable {
         let completingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         var candidates: [String]
         if completingFirst {
-            candidates = Catalog.names
+            // The words that steer a lesson are offered by the lesson shell while one runs.
+            candidates = Catalog.names.filter { !["next", "back", "again", "end"].contains($0) }
         } else {
             let command = words[0]
             candidates = []

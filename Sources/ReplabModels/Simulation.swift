@@ -186,7 +186,7 @@ public struct OperationRecord: Sendable, Hashable {
     }
 
     /// Values a read returned (tombstones left out), as strings, sorted.
-    public var readValues: [String] { read.compactMap { $0.value?.description }.sorted() }
+    public var readValues: [String] { read.compactMap { $0.value?.text }.sorted() }
 }
 
 /// An operation finished during the current command.

@@ -122,7 +122,8 @@ import Testing
         let repository = URL(fileURLWithPath: repositoryLessons()).deletingLastPathComponent().path
         let (status, out, err) = try runReplab(["lessons", "--verify"], directory: repository)
         #expect(status == 0, "\(out)\(err)")
-        #expect(out.hasPrefix("ok    06-quorums: "))
+        #expect(out.hasPrefix("ok    01-single-leader: "))
+        #expect(out.contains("\nok    06-quorums: "))
     }
 
     @Test func lessonsVerifyFailsNamingTheClaim() throws {

@@ -42,6 +42,7 @@ bench-check: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	"$$($(SWIFT) build --show-bin-path)/replab" lessons --verify
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory bench-check
 	$(MAKE) --no-print-directory terminal-test

@@ -31,6 +31,9 @@ let package = Package(
             name: "ReplabCommands",
             dependencies: ["ReplabKernel", "ReplabModels", "ReplabPBS"],
             swiftSettings: strict),
+        // Guided lessons: the Markdown lesson format, the step-by-step runner, claims, verify, export.
+        // Drives replab only through the session's commands and their results; no terminal.
+        .target(name: "ReplabLessons", dependencies: ["ReplabCommands"], swiftSettings: strict),
         // A tiny C shim over GNU readline (Swift 6 cannot assign readline's C globals itself).
         .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         // The interactive terminal: line editing, history, completion, Ctrl-C.
@@ -39,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "replab",
             dependencies: [
-                "ReplabCommands", "ReplabTerminal",
+                "ReplabCommands", "ReplabLessons", "ReplabTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -56,6 +59,11 @@ let package = Package(
             name: "ReplabCommandsTests",
             dependencies: ["ReplabCommands"],
             exclude: ["Golden"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ReplabLessonsTests",
+            dependencies: ["ReplabLessons", "ReplabCommands", "ReplabModels"],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
     ]
 )

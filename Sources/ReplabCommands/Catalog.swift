@@ -14,7 +14,7 @@ public struct CommandHelp: Sendable {
 public enum Catalog {
     public static let groups = [
         "Build a cluster", "Client operations", "Control the network", "Behaviour switches and actions",
-        "See it", "Session", "Labs",
+        "See it", "Session", "Lessons", "Labs",
     ]
 
     public static let commands: [CommandHelp] = [
@@ -288,6 +288,35 @@ public enum Catalog {
             name: "help", group: "Session", syntax: "help [COMMAND]", summary: "list commands, or explain one",
             detail: "", example: "help put"),
         CommandHelp(name: "quit", group: "Session", syntax: "quit", summary: "leave replab (Ctrl-D too)", detail: "", example: "quit"),
+        CommandHelp(
+            name: "lessons", group: "Lessons", syntax: "lessons", summary: "list the guided lessons",
+            detail:
+                "Each lesson with its number, name, length and title. On the command line, replab lessons --verify checks every lesson's claims.",
+            example: "lessons"),
+        CommandHelp(
+            name: "lesson", group: "Lessons", syntax: "lesson NAME",
+            summary: "start a guided lesson, step by step",
+            detail: """
+                NAME is a lesson's name, number or file name. Each step shows its narration and commands;
+                Enter runs them and checks what the lesson claims. Between steps the cluster is yours: any
+                command works. On the command line: replab lesson NAME [--play] [--pace SECONDS] [--export DIR].
+                """,
+            example: "lesson quorums"),
+        CommandHelp(
+            name: "next", group: "Lessons", syntax: "next", summary: "go on to the lesson's next step",
+            detail: "Runs the current step first if it has not run, so the cluster stays as the lesson expects.",
+            example: "next"),
+        CommandHelp(
+            name: "back", group: "Lessons", syntax: "back",
+            summary: "return to the previous step, with the cluster as it was then",
+            detail: "The lesson's own commands are replayed up to that step (replab is deterministic, so the state is exact).",
+            example: "back"),
+        CommandHelp(
+            name: "again", group: "Lessons", syntax: "again", summary: "restart the current step",
+            detail: "The cluster goes back to how it was when the step began.", example: "again"),
+        CommandHelp(
+            name: "end", group: "Lessons", syntax: "end", summary: "leave the lesson (its cluster stays yours)",
+            detail: "", example: "end"),
         CommandHelp(
             name: "pbs", group: "Labs", syntax: "pbs [n=3] [r=1] [w=1] [dist=lnkd-disk] [trials=100000] [t=0,1,5,10,…] [k=1]",
             summary: PBSCommand.summary, detail: PBSCommand.help, example: "pbs n=3 r=1 w=1 dist=lnkd-ssd"),

@@ -4,9 +4,6 @@ public enum Help {
         guard let topic else { return index }
         let name = topic == "exit" ? "quit" : topic
         guard let help = Catalog.help(for: name) else {
-            if ["lessons", "lesson", "next", "back", "again", "end"].contains(topic) {
-                return "\(topic): guided lessons are not in this build of replab yet"
-            }
             throw CommandError(
                 "no help for \"\(topic)\"\(suggestion(for: topic, among: Catalog.names)); type help for the list of commands")
         }

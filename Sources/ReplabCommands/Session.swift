@@ -409,7 +409,12 @@ public struct Session: Sendable {
                 throw CommandError(error.message)
             }
         case .lessons, .lesson, .lessonControl:
-            throw CommandError("guided lessons are not in this build of replab yet; see the scripts in Lessons/ and replab run")
+            // The REPL (ReplabLessons' LessonShell) answers these before they reach a session;
+            // a session meets them only in a script or when no lesson is running.
+            if case .lessonControl(let word) = command {
+                throw CommandError("\(word) steers a guided lesson, and none is running: lessons lists them, lesson NAME starts one")
+            }
+            throw CommandError("guided lessons run at the replab> prompt or with replab lesson NAME, not inside a script")
         }
     }
 
@@ -610,7 +615,8 @@ public struct Session: Sendable {
         let completingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         var candidates: [String]
         if completingFirst {
-            candidates = Catalog.names
+            // The words that steer a lesson are offered by the lesson shell while one runs.
+            candidates = Catalog.names.filter { !["next", "back", "again", "end"].contains($0) }
         } else {
             let command = words[0]
             candidates = []

@@ -147,7 +147,7 @@ public enum Views {
                     .object(
                         keys.map { k in
                             let versions = replica.store[k] ?? []
-                            let live = versions.compactMap { $0.value?.description }.sorted()
+                            let live = versions.compactMap { $0.value?.text }.sorted()
                             return (
                                 k,
                                 .object([
@@ -159,7 +159,7 @@ public enum Views {
                                         .array(
                                             versions.map {
                                                 .object([
-                                                    ("value", $0.value.map { .string($0.description) } ?? .null),
+                                                    ("value", $0.value.map { .string($0.text) } ?? .null),
                                                     ("dot", .string($0.dot.description)), ("version", vectorJSON($0.clock)),
                                                     ("timestamp", .int(Int($0.timestamp))),
                                                 ])

@@ -135,7 +135,7 @@ public struct Network<Payload> {
             repeat {
                 let parent = (hole &- 1) &>> 1
                 if !envelope.precedes(base[parent]) { break }
-                (base + hole).moveInitialize(from: base + parent, count: 1)
+                (base + hole).initialize(to: (base + parent).move())
                 hole = parent
             } while hole > 0
             (base + hole).initialize(to: envelope)
@@ -157,18 +157,18 @@ public struct Network<Payload> {
         var child = 1
         while child &+ 1 < count {
             if base[child &+ 1].precedes(base[child]) { child &+= 1 }
-            (base + hole).moveInitialize(from: base + child, count: 1)
+            (base + hole).initialize(to: (base + child).move())
             hole = child
             child = 2 &* hole &+ 1
         }
         if child < count {
-            (base + hole).moveInitialize(from: base + child, count: 1)
+            (base + hole).initialize(to: (base + child).move())
             hole = child
         }
         while hole > 0 {
             let parent = (hole &- 1) &>> 1
             if !element.precedes(base[parent]) { break }
-            (base + hole).moveInitialize(from: base + parent, count: 1)
+            (base + hole).initialize(to: (base + parent).move())
             hole = parent
         }
         (base + hole).initialize(to: element)

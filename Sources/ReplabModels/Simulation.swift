@@ -196,7 +196,7 @@ public struct OperationRecord: Sendable, Hashable {
     }
 
     /// Values a read returned (tombstones left out), as strings, sorted.
-    public var readValues: [String] { read.compactMap { $0.value?.description }.sorted() }
+    public var readValues: [String] { read.compactMap { $0.value?.text }.sorted() }
 }
 
 /// An operation finished during the current command.
@@ -546,7 +546,11 @@ public struct Simulation: Sendable {
                     let got = state.kind == .get ? state.replies.count : state.acks.count
                     let noun = state.kind == .get ? "replies" : "acks"
                     var reason = "timed out at tick \(now): \(got) of \(state.needed) \(noun)"
-                    if config.coordinator == .node { reason += " (from the coordinator)" }
+                    if !model.isLeaderless {
+                        reason = "timed out at tick \(now): no answer from \(state.targets.map(\.name).joined(separator: ", "))"
+                    } else if config.coordinator == .node {
+                        reason += " (from the coordinator)"
+                    }
                     fail(op: op, reason: reason)
                 }
                 if let entry = coordinating[op] {

@@ -54,6 +54,27 @@ struct W1Result: Sendable, Equatable {
     }
 }
 
+/// One op's record, indexed by op id (kept flat: one array of these, no per-op objects).
+struct W1Op: Sendable {
+    /// The best `(value, version)` among the read replies counted so far (gets).
+    var bestValue: Int64 = 0
+    var bestVersion: Int64 = 0
+    var key: UInt16 = 0
+    /// The issuing client, 0-based.
+    var client: UInt8 = 0
+    /// Replies counted so far; stops mattering once the op is done.
+    var replies: UInt8 = 0
+    var isGet = false
+    /// The coordinator has answered the client; later replies are ignored.
+    var done = false
+}
+
+/// What a replica holds for one key.
+struct W1Stored: Sendable {
+    var value: Int64 = 0
+    var version: Int64 = 0
+}
+
 /// The W1 workload: n = 5 replicas, w = r = 3, 8 closed-loop clients, 1,000 keys, seed 0x5EED.
 struct W1 {
     static let replicas = 5
@@ -71,33 +92,18 @@ struct W1 {
     var issued = 0
     var result = W1Result()
 
-    // Replica state: `store[replica * keys + key]`, one Lamport clock per replica.
-    var storedValue: [Int64]
-    var storedVersion: [Int64]
+    /// Replica state: `store[replica * keys + key]`, and one Lamport clock per replica.
+    var store: [W1Stored]
     var clock: [Int64]
-
-    // Per-op records, indexed by op id.
-    var opIsGet: [Bool]
-    var opKey: [UInt16]
-    var opClient: [UInt8]
-    var opReplies: [UInt8]
-    var opDone: [Bool]
-    var opBestValue: [Int64]
-    var opBestVersion: [Int64]
+    /// Per-op records, indexed by op id.
+    var ops: [W1Op]
 
     init(totalOps: Int) {
         precondition(totalOps >= 0 && totalOps <= Int(UInt32.max), "W1 op count out of range")
         self.totalOps = totalOps
-        storedValue = Array(repeating: 0, count: W1.replicas * W1.keys)
-        storedVersion = Array(repeating: 0, count: W1.replicas * W1.keys)
+        store = Array(repeating: W1Stored(), count: W1.replicas * W1.keys)
         clock = Array(repeating: 0, count: W1.replicas)
-        opIsGet = Array(repeating: false, count: totalOps)
-        opKey = Array(repeating: 0, count: totalOps)
-        opClient = Array(repeating: 0, count: totalOps)
-        opReplies = Array(repeating: 0, count: totalOps)
-        opDone = Array(repeating: false, count: totalOps)
-        opBestValue = Array(repeating: 0, count: totalOps)
-        opBestVersion = Array(repeating: 0, count: totalOps)
+        ops = Array(repeating: W1Op(), count: totalOps)
     }
 
     /// Runs W1 to the end (the network is empty) and returns its result.
@@ -122,10 +128,7 @@ struct W1 {
         issued += 1
         let isGet = rng.below(2) == 1
         let key = UInt16(rng.below(UInt64(W1.keys)))
-        let index = Int(op)
-        opIsGet[index] = isGet
-        opKey[index] = key
-        opClient[index] = UInt8(client)
+        ops[Int(op)] = W1Op(key: key, client: UInt8(client), isGet: isGet)
         send(
             from: .client(client + 1), to: .replica(W1.coordinator(of: op)),
             W1Message(op: op, kind: .request, value: Int64(op) + 1, version: 0))
@@ -151,7 +154,7 @@ struct W1 {
         switch message.kind {
         case .request:
             let coordinator = destination.replicaIndex
-            if opIsGet[index] {
+            if ops[index].isGet {
                 for replica in 0..<W1.replicas {
                     send(
                         from: destination, to: .replica(replica),
@@ -171,48 +174,47 @@ struct W1 {
             let replica = destination.replicaIndex
             let lamport = message.version >> 3
             if lamport > clock[replica] { clock[replica] = lamport }
-            let slot = replica * W1.keys + Int(opKey[index])
-            if message.version > storedVersion[slot] {
-                storedVersion[slot] = message.version
-                storedValue[slot] = message.value
+            let slot = replica * W1.keys + Int(ops[index].key)
+            if message.version > store[slot].version {
+                store[slot] = W1Stored(value: message.value, version: message.version)
             }
             send(
                 from: destination, to: .replica(W1.coordinator(of: op)),
                 W1Message(op: op, kind: .ack, value: 0, version: 0))
 
         case .read:
-            let slot = destination.replicaIndex * W1.keys + Int(opKey[index])
+            let stored = store[destination.replicaIndex * W1.keys + Int(ops[index].key)]
             send(
                 from: destination, to: .replica(W1.coordinator(of: op)),
-                W1Message(op: op, kind: .readReply, value: storedValue[slot], version: storedVersion[slot]))
+                W1Message(op: op, kind: .readReply, value: stored.value, version: stored.version))
 
         case .ack:
-            guard !opDone[index] else { return }  // a late reply: ignored
-            opReplies[index] += 1
-            if opReplies[index] == W1.writeQuorum {
-                opDone[index] = true
+            guard !ops[index].done else { return }  // a late reply: ignored
+            ops[index].replies += 1
+            if ops[index].replies == W1.writeQuorum {
+                ops[index].done = true
                 send(
-                    from: destination, to: .client(Int(opClient[index]) + 1),
+                    from: destination, to: .client(Int(ops[index].client) + 1),
                     W1Message(op: op, kind: .response, value: 0, version: 0))
             }
 
         case .readReply:
-            guard !opDone[index] else { return }  // a late reply: ignored
-            if message.version > opBestVersion[index] {
-                opBestVersion[index] = message.version
-                opBestValue[index] = message.value
+            guard !ops[index].done else { return }  // a late reply: ignored
+            if message.version > ops[index].bestVersion {
+                ops[index].bestVersion = message.version
+                ops[index].bestValue = message.value
             }
-            opReplies[index] += 1
-            if opReplies[index] == W1.readQuorum {
-                opDone[index] = true
+            ops[index].replies += 1
+            if ops[index].replies == W1.readQuorum {
+                ops[index].done = true
                 send(
-                    from: destination, to: .client(Int(opClient[index]) + 1),
-                    W1Message(op: op, kind: .response, value: opBestValue[index], version: 0))
+                    from: destination, to: .client(Int(ops[index].client) + 1),
+                    W1Message(op: op, kind: .response, value: ops[index].bestValue, version: 0))
             }
 
         case .response:
             result.completed &+= 1
-            if opIsGet[index] {
+            if ops[index].isGet {
                 result.gets &+= 1
                 result.getSum &+= UInt64(bitPattern: message.value)
                 if message.value != 0 { result.getFound &+= 1 }
@@ -228,9 +230,9 @@ struct W1 {
         var sum: UInt64 = 0
         for replica in 0..<W1.replicas {
             for key in 0..<W1.keys {
-                let slot = replica * W1.keys + key
+                let stored = store[replica * W1.keys + key]
                 let weight = UInt64(1000 * replica + key + 1)
-                let term = UInt64(bitPattern: storedValue[slot] &+ 3 &* storedVersion[slot])
+                let term = UInt64(bitPattern: stored.value &+ 3 &* stored.version)
                 sum &+= weight &* term
             }
         }

@@ -3,6 +3,9 @@
 //
 //   replab-bench w1 [OPS]       W1 quorum throughput on the kernel (default 100000 ops)
 //   replab-bench pbs [TRIALS]   PBS Monte Carlo sampling (default 1000000 trials)
+//   replab-bench paper [TRIALS] the PBS paper's published figures, reproduced (default 1000000)
+
+import ReplabPBS
 
 #if canImport(Glibc)
     import Glibc
@@ -27,7 +30,8 @@ func writeStandardError(_ text: String) {
 
 /// Prints the usage line to standard error and exits with status 2.
 func fail() -> Never {
-    writeStandardError("usage: replab-bench w1 [OPS] | pbs [TRIALS]   (positive integers; defaults 100000 and 1000000)\n")
+    writeStandardError(
+        "usage: replab-bench w1 [OPS] | pbs [TRIALS] | paper [TRIALS]   (positive integers; defaults 100000, 1000000, 1000000)\n")
     exit(2)
 }
 
@@ -39,11 +43,15 @@ func size(_ arguments: ArraySlice<String>, default defaultValue: Int, limit: Int
     return value
 }
 
+/// `duration` in seconds.
+func seconds(_ duration: Duration) -> Double {
+    let (whole, attoseconds) = duration.components
+    return Double(whole) + Double(attoseconds) * 1e-18
+}
+
 /// Seconds of wall time `body` takes, on the monotonic clock.
 func wallSeconds(_ body: () -> Void) -> Double {
-    let elapsed = ContinuousClock().measure(body)
-    let (seconds, attoseconds) = elapsed.components
-    return Double(seconds) + Double(attoseconds) * 1e-18
+    seconds(ContinuousClock().measure(body))
 }
 
 /// `value` with exactly `digits` decimals (no Foundation needed).
@@ -64,13 +72,18 @@ switch arguments.first {
 case "w1":
     let ops = size(arguments.dropFirst(), default: 100_000, limit: Int(UInt32.max))
     var result = W1Result()
-    let seconds = wallSeconds { result = W1.run(ops: ops) }
+    let wall = wallSeconds { result = W1.run(ops: ops) }
     print(result.line)
-    let rate = seconds > 0 ? Double(result.delivered) / seconds : 0
-    print("messages_per_second=\(fixed(rate, digits: 0)) wall_seconds=\(fixed(seconds, digits: 6))")
+    let rate = wall > 0 ? Double(result.delivered) / wall : 0
+    print("messages_per_second=\(fixed(rate, digits: 0)) wall_seconds=\(fixed(wall, digits: 6))")
 case "pbs":
-    let trials = size(arguments.dropFirst(), default: 1_000_000, limit: Int.max)
+    let trials = size(arguments.dropFirst(), default: 1_000_000, limit: pbsMaxTrials)
     runPBSBench(trials: trials)
+case "paper":
+    let trials = size(arguments.dropFirst(), default: 1_000_000, limit: pbsMaxTrials)
+    let report = PBSPaper.check(trials: trials)
+    print(report.text)
+    exit(report.passed ? 0 : 1)
 default:
     fail()
 }

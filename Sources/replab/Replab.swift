@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReplabCommands
+import ReplabLessons
 import ReplabTerminal
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ struct Replab: ParsableCommand {
         commandName: "replab",
         abstract: "A teaching REPL and visualizer for data replication.",
         discussion: "With no subcommand, replab opens its interactive prompt (type help there).",
-        subcommands: [Interactive.self, RunScripts.self, PBS.self],
+        subcommands: [Interactive.self, RunScripts.self, ListLessons.self, RunLesson.self, PBS.self],
         defaultSubcommand: Interactive.self)
 }
 
@@ -28,24 +29,30 @@ struct Interactive: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "repl", abstract: "Open the interactive prompt (the default).")
 
     @Option(help: "The seed of every random choice.") var seed: UInt64 = 0
+    @Option(help: "The folder of guided lessons (default: Lessons/ here or above the executable).") var lessonsDir: String?
 
     func run() throws {
-        var host = SessionHost(session: Session(seed: seed, files: LocalFiles()))
+        let folder = lessonsDir
+        let shell = LessonShell(
+            session: Session(seed: seed, files: LocalFiles()), seed: seed, files: LocalFiles(),
+            catalog: { LessonFolder.catalog(LessonFolder.locate(explicit: folder)) })
+        var host = SessionHost(shell: shell)
         REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
     }
 }
 
+/// The prompt's lines go through the lesson shell: `lessons`, `lesson NAME` and, while a lesson
+/// runs, its steering words are answered there; everything else reaches the session.
 struct SessionHost: REPLHost {
-    var session: Session
-    var prompt: String { "replab> " }
+    var shell: LessonShell
+    var prompt: String { shell.prompt }
 
     mutating func handle(line: String) -> (output: String, quit: Bool) {
-        let result = session.execute(line)
-        return (result.text, result.quit)
+        shell.handle(line)
     }
 
     func completions(line: String, word: String) -> [String] {
-        session.completions(line: line, word: word)
+        shell.completions(line: line, word: word)
     }
 }
 

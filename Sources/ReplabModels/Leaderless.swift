@@ -14,7 +14,7 @@ extension Simulation {
     mutating func ensureClient(_ client: Address) {
         while clientContexts.count < client.clientNumber {
             clientContexts.append([:])
-            clientCounters.append(0)
+            clientCounters.append([:])
         }
     }
 
@@ -59,9 +59,11 @@ extension Simulation {
             if kind == .get {
                 for target in targets { send(from: client, to: target.node, .read(op: op, key: key)) }
             } else {
-                clientCounters[client.clientNumber - 1] += 1
+                // Above anything this client wrote to the key, and anything its context has seen.
+                let counter = max(clientCounters[client.clientNumber - 1][key] ?? 0, context.highest(client)) + 1
+                clientCounters[client.clientNumber - 1][key] = counter
                 let version = Version(
-                    value: kind == .delete ? nil : value, dot: Dot(client, clientCounters[client.clientNumber - 1]),
+                    value: kind == .delete ? nil : value, dot: Dot(client, counter),
                     context: context, timestamp: timestamp, writtenAt: now, op: op)
                 entry.written = version
                 state.version = version

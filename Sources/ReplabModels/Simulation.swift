@@ -271,7 +271,9 @@ public struct Simulation: Sendable {
     /// Per client (index = number - 1): the context of the last version it read or wrote, per key.
     public internal(set) var clientContexts: [[String: VersionVector]] = []
     /// Per client: the last dot counter it used (client-coordinated writes).
-    var clientCounters: [UInt64] = []
+    /// Per client, per key: the last dot counter it used (client-coordinated writes). Counting per
+    /// key keeps each key's clocks contiguous ({c1:2} rather than {c1:7 after c1:3}).
+    var clientCounters: [[String: UInt64]] = []
     public internal(set) var history: [OperationRecord] = []
     public var trace = Trace()
     var pending: [Int: PendingOp] = [:]

@@ -351,11 +351,15 @@ func editDistance(_ a: String, _ b: String) -> Int {
     return previous[b.count]
 }
 
-/// ` (did you mean "put"?)` for the closest candidate within distance 2, or "".
+/// The candidate closest to `word` within edit distance 2, for "did you mean"; nil when nothing
+/// is close (or the word is a single letter: D is as near to A as to B).
+public func closestMatch(for word: String, among candidates: [String]) -> String? {
+    guard word.count > 1 else { return nil }
+    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.filter { $0.1 <= 2 && $0.1 < word.count }
+    return scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) })?.0
+}
+
+/// `: did you mean "put"?` for the closest candidate, or "".
 func suggestion(for word: String, among candidates: [String]) -> String {
-    // One letter is too little to guess from (D is as near to A as to B).
-    guard word.count > 1 else { return "" }
-    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.filter { $0.1 <= 2 && $0.1 < max(2, word.count) }
-    guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return "" }
-    return ": did you mean \"\(best.0)\"?"
+    closestMatch(for: word, among: candidates).map { ": did you mean \"\($0)\"?" } ?? ""
 }

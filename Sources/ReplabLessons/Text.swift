@@ -85,30 +85,9 @@ extension StringProtocol {
     var indentation: Int { prefix(while: { $0 == " " }).count }
 }
 
-/// Edit distance, for "did you mean".
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars)
-    let b = Array(b.unicodeScalars)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}
-
 /// ` (did you mean "read"?)` for the closest candidate within distance 2, or "".
 func suggest(_ word: String, among candidates: [String]) -> String {
-    guard word.count > 1 else { return "" }
-    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.filter { $0.1 <= 2 && $0.1 < word.count }
-    guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return "" }
-    return " (did you mean \"\(best.0)\"?)"
+    closestMatch(for: word, among: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
 }
 
 /// Reading the JSON of a command result (the stable surface: `../shared/COMMANDS.md`).

@@ -189,12 +189,8 @@ extension Simulation {
         let me = envelope.to
         let from = envelope.from
         switch envelope.payload {
-        case .clientRead(let op, let key):
-            send(from: me, to: from, .readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
-        case .readResult(let op, _, let versions):
-            clientGotReadResult(op: op, versions: versions, from: from)
-        case .writeResult(let op, let ok, let reason):
-            clientGotWriteResult(op: op, ok: ok, reason: reason, from: from)
+        case .clientRead, .readResult, .writeResult:
+            handleClientTraffic(envelope)
         case .clientWrite(let op, let kind, let key, let value):
             leaderAccepts(op: op, kind: kind, key: key, value: value, client: from, at: me)
         case .replicate(let write):
@@ -246,6 +242,23 @@ extension Simulation {
             replicas[me.replicaIndex].replication.epoch = max(old.replication.epoch, epoch)
             let lost = lostEntries.isEmpty ? "" : "; discarded \(lostEntries.map { "#\($0.index) \($0.text)" }.joined(separator: ", "))"
             record(.note(me, kind: "resync", text: "\(me.name) took \(from.name)'s state (log to #\(log.count))\(lost)"))
+        default:
+            break
+        }
+    }
+
+    /// What both leader-based models do alike: a node answers a read from its own copy, and a
+    /// client takes the answers to its reads and writes.
+    mutating func handleClientTraffic(_ envelope: Envelope<Message>) {
+        let me = envelope.to
+        let from = envelope.from
+        switch envelope.payload {
+        case .clientRead(let op, let key):
+            send(from: me, to: from, .readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
+        case .readResult(let op, _, let versions):
+            clientGotReadResult(op: op, versions: versions, from: from)
+        case .writeResult(let op, let ok, let reason):
+            clientGotWriteResult(op: op, ok: ok, reason: reason, from: from)
         default:
             break
         }
@@ -445,12 +458,8 @@ extension Simulation {
         let me = envelope.to
         let from = envelope.from
         switch envelope.payload {
-        case .clientRead(let op, let key):
-            send(from: me, to: from, .readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
-        case .readResult(let op, _, let versions):
-            clientGotReadResult(op: op, versions: versions, from: from)
-        case .writeResult(let op, let ok, let reason):
-            clientGotWriteResult(op: op, ok: ok, reason: reason, from: from)
+        case .clientRead, .readResult, .writeResult:
+            handleClientTraffic(envelope)
         case .clientWrite(let op, let kind, let key, let value):
             multiLeaderAccepts(op: op, kind: kind, key: key, value: value, client: from, at: me)
         case .propagate(let write, let path):

@@ -116,10 +116,10 @@ public enum Catalog {
                 "Each message with its id, sender, receiver and what it carries (values with version vectors), in the scheduler's order; messages on cut links are marked.",
             example: "messages"),
         CommandHelp(
-            name: "step", group: "Control the network", syntax: "step [COUNT]",
-            summary: "deliver the next COUNT messages (default 1, oldest first)",
+            name: "step", group: "Control the network", syntax: "step [COUNT] [random]",
+            summary: "deliver the next COUNT messages (default 1, oldest first; random: any, by the seed)",
             detail:
-                "Delivers in the scheduler's order (oldest first), skipping messages on cut links. A message to a crashed replica is lost when its turn comes.",
+                "Delivers in the scheduler's order (oldest first), skipping messages on cut links. A message to a crashed replica is lost when its turn comes. With random, each message is drawn from those deliverable by the seeded generator (seed N), so the same seed replays the same interleaving.",
             example: "step 3"),
         CommandHelp(
             name: "deliver", group: "Control the network", syntax: "deliver SELECTOR…",
@@ -138,9 +138,10 @@ public enum Catalog {
             detail: "The copy gets a new id and is delivered like any other message (replicas handle duplicates idempotently).",
             example: "duplicate m2"),
         CommandHelp(
-            name: "run", group: "Control the network", syntax: "run [max=N]",
+            name: "run", group: "Control the network", syntax: "run [max=N] [random]",
             summary: "deliver until nothing deliverable is in flight (at most N; default 1000)",
-            detail: "Stops early at the bound (at most 100000) so a loop can never hang the session; messages on cut links stay in flight.",
+            detail:
+                "Stops early at the bound (at most 100000) so a loop can never hang the session; messages on cut links stay in flight. With random, the order is drawn from the seeded generator: try the same script under different seeds to explore interleavings.",
             example: "run max=20"),
         CommandHelp(
             name: "partition", group: "Control the network", syntax: "partition NODE… | NODE… [| …]",

@@ -54,11 +54,12 @@ public enum Command: Equatable, Sendable {
     case insert(key: String, value: Value, via: Address?, client: Address)
     case update(key: String, value: Value, via: Address?, client: Address)
     case messages
-    case step(count: Int)
+    /// `random`: in an order drawn from the session's seeded generator instead of oldest first.
+    case step(count: Int, random: Bool = false)
     case deliver([Selector])
     case drop([Selector])
     case duplicate([Selector])
-    case run(max: Int?)
+    case run(max: Int?, random: Bool = false)
     case partition([[Address]])
     case heal
     case crash(Address)

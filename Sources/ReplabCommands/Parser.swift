@@ -43,9 +43,19 @@ public enum Parser {
             try words.end()
             return .messages
         case "step":
-            let count = try words.optionalCount(what: "COUNT", max: maxCount, usage: "step [COUNT]") ?? 1
-            try words.end()
-            return .step(count: count)
+            var count = 1
+            var random = false
+            while let token = words.next() {
+                if token.text == "random" && !random {
+                    random = true
+                } else if let value = Int(token.text), value > 0, value <= maxCount, count == 1 {
+                    count = value
+                } else {
+                    _ = try number(token.text, what: "COUNT", range: 1...maxCount)
+                    throw CommandError("step takes a COUNT and random, not \"\(token.text)\": step [COUNT] [random]")
+                }
+            }
+            return .step(count: count, random: random)
         case "deliver", "drop", "duplicate":
             let selectors = try parseSelectors(&words, usage: "\(name) SELECTOR…")
             switch name {
@@ -55,14 +65,17 @@ public enum Parser {
             }
         case "run":
             var max: Int? = nil
-            if let token = words.next() {
-                guard token.text.hasPrefix("max=") else {
-                    throw CommandError("run takes only max=N (got \"\(token.text)\"): run [max=N]")
+            var random = false
+            while let token = words.next() {
+                if token.text == "random" && !random {
+                    random = true
+                } else if token.text.hasPrefix("max="), max == nil {
+                    max = try number(String(token.text.dropFirst(4)), what: "max", range: 1...maxRun)
+                } else {
+                    throw CommandError("run takes max=N and random (got \"\(token.text)\"): run [max=N] [random]")
                 }
-                max = try number(String(token.text.dropFirst(4)), what: "max", range: 1...maxRun)
             }
-            try words.end()
-            return .run(max: max)
+            return .run(max: max, random: random)
         case "partition": return .partition(try parsePartition(&words))
         case "heal":
             try words.end()

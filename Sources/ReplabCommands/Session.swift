@@ -223,13 +223,9 @@ public struct Session: Sendable {
                         ("deliverable", .bool(sim.isDeliverable($0))),
                     ])
                 })
-        case .step(let count):
+        case .step(let count, let random):
             try mutate(&result, line: line) { sim throws(CommandError) in
-                var delivered = 0
-                while delivered < count, let next = sim.inFlight.first(where: { sim.isDeliverable($0) }) {
-                    sim.deliver(next.id)
-                    delivered += 1
-                }
+                let delivered = Session.deliverSome(&sim, limit: count, random: random)
                 if delivered == 0 {
                     sim.notes.append(Session.nothingToDeliver(sim))
                 } else if delivered < count {
@@ -249,14 +245,10 @@ public struct Session: Sendable {
             try mutate(&result, line: line) { sim throws(CommandError) in
                 for id in try Session.select(selectors, in: sim, forDelivery: false) { sim.duplicate(id) }
             }
-        case .run(let max):
+        case .run(let max, let random):
             try mutate(&result, line: line) { sim throws(CommandError) in
                 let bound = max ?? 1000
-                var delivered = 0
-                while delivered < bound, let next = sim.inFlight.first(where: { sim.isDeliverable($0) }) {
-                    sim.deliver(next.id)
-                    delivered += 1
-                }
+                let delivered = Session.deliverSome(&sim, limit: bound, random: random)
                 if delivered == 0 { sim.notes.append(Session.nothingToDeliver(sim)) }
                 let held = sim.inFlight.filter { !sim.isDeliverable($0) }.count
                 if delivered == bound && sim.inFlight.contains(where: { sim.isDeliverable($0) }) {
@@ -458,6 +450,21 @@ public struct Session: Sendable {
                 sim.notes.append("   the coordinator waits for \(needed) \(noun); step or deliver the messages")
             }
         }
+    }
+
+    /// Delivers up to `limit` deliverable messages: in the scheduler's order (oldest first), or
+    /// with `random` each one drawn from those deliverable by the seeded generator. Returns how
+    /// many were delivered.
+    static func deliverSome(_ sim: inout Simulation, limit: Int, random: Bool) -> Int {
+        var delivered = 0
+        while delivered < limit {
+            let ready = sim.inFlight.filter { sim.isDeliverable($0) }
+            guard !ready.isEmpty else { break }
+            let pick = random ? Int(sim.prng.below(UInt64(ready.count))) : 0
+            sim.deliver(ready[pick].id)
+            delivered += 1
+        }
+        return delivered
     }
 
     static func parseQuietly(_ line: String) -> Command? {

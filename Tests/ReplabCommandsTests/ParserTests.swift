@@ -32,6 +32,8 @@ import Testing
         #expect(try Parser.parse("partition A|B") == .partition([[.replica(0)], [.replica(1)]]))
         #expect(try Parser.parse("run max=5") == .run(max: 5))
         #expect(try Parser.parse("step") == .step(count: 1))
+        #expect(try Parser.parse("step 3 random") == .step(count: 3, random: true))
+        #expect(try Parser.parse("run random max=9") == .run(max: 9, random: true))
         #expect(try Parser.parse("tick 3") == .tick(count: 3))
         #expect(try Parser.parse("seed 0x5EED") == .seed(0x5EED))
         #expect(try Parser.parse("set gc-grace 10") == .set(.gcGrace(10)))

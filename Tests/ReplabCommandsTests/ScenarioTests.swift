@@ -123,6 +123,18 @@ import Testing
         #expect(session.log == logBefore)
     }
 
+    @Test func randomDeliveryFollowsTheSeed() {
+        let script = ["cluster leaderless w=1 r=1", "put x 1", "put x 2 as c2 blind", "run random", "show timeline"]
+        let first = play(["seed 7"] + script).1.last!.output
+        let again = play(["seed 7"] + script).1.last!.output
+        let other = play(["seed 8"] + script).1.last!.output
+        let ordered = play(script.map { $0 == "run random" ? "run" : $0 }).1.last!.output
+        #expect(first == again)
+        #expect(first != other || first != ordered)
+        #expect(
+            play(["cluster leaderless", "step 2 3"]).1.last!.error == "step takes a COUNT and random, not \"3\": step [COUNT] [random]")
+    }
+
     @Test func commandsNeedACluster() {
         let (_, results) = play(["put x 1"])
         #expect(results[0].error == "there is no cluster yet: build one first, e.g. cluster leaderless (see help cluster)")

@@ -429,7 +429,7 @@ public struct Session: Sendable {
                 } else {
                     sim.notes.append(
                         c.sync == 0
-                            ? "   the leader applies and logs it, answers at once, and ships the entry to its followers"
+                            ? "   the leader applies and logs it, answers at once, then ships it to the followers"
                             : "   the leader logs it and answers once "
                                 + sim.synchronousFollowers(of: sim.currentLeader).map(\.name).joined(separator: " and ")
                                 + (c.sync == 1 ? " confirms" : " confirm"))

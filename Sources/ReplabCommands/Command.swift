@@ -10,7 +10,6 @@ public enum Selector: Equatable, Sendable {
     case all
 }
 
-
 public enum Setting: Equatable, Sendable {
     case readRepair(Bool)
     case antiEntropy(Bool, every: UInt64?)
@@ -18,6 +17,8 @@ public enum Setting: Equatable, Sendable {
     case tombstones(Bool)
     case gcGrace(UInt64?)
     case timeout(UInt64)
+    /// Display only: ASCII-only views (on) or Unicode box drawing (off).
+    case ascii(Bool)
 }
 
 public enum View: Equatable, Sendable {
@@ -68,6 +69,9 @@ public enum Command: Equatable, Sendable {
     /// Whether running it can change the session (and so `undo` can take it back).
     public var changesState: Bool {
         switch self {
+        case .set(.ascii):
+            // How views are drawn is not part of the simulation: undo and save leave it alone.
+            return false
         case .cluster, .put, .get, .delete, .insert, .update, .step, .deliver, .drop, .duplicate, .run, .partition,
             .heal, .crash, .recover, .tick, .seed, .set, .antiEntropy, .failover, .reset, .load:
             return true

@@ -4,7 +4,8 @@ import ReplabModels
 /// What a command did, drawn from the trace entries it recorded: every command's report is a
 /// view of the trace, so what a person reads and what the timeline shows never disagree.
 enum Report {
-    static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation) -> String {
+    static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation, style: ViewStyle = .standard) -> String {
+        let g = style.glyphs
         var lines: [String] = []
         var copies = Set<MessageID>()
         for entry in entries {
@@ -15,7 +16,8 @@ enum Report {
             if let ticks = pendingTicks {
                 lines.append(
                     ticks.from == ticks.to
-                        ? "tick: time is now t\(ticks.to)" : "tick ×\(ticks.to - ticks.from + 1): time is now t\(ticks.to)")
+                        ? "tick: time is now t\(ticks.to)"
+                        : "tick \(g.isUnicode ? "×" : "x")\(ticks.to - ticks.from + 1): time is now t\(ticks.to)")
                 pendingTicks = nil
             }
         }
@@ -29,7 +31,7 @@ enum Report {
             case .command, .cluster:
                 break
             case .sent(let id, let from, let to, _, let label):
-                if !copies.contains(id) { lines.append("   → \(id) \(from.name)->\(to.name) \(label)") }
+                if !copies.contains(id) { lines.append("   \(g.arrow) \(id) \(from.name)->\(to.name) \(label)") }
             case .delivered(let id):
                 lines.append("\(id) \(link(id, simulation)) delivered: \(label(id, simulation))")
             case .dropped(let id, let reason):

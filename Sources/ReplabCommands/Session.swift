@@ -81,8 +81,14 @@ public struct Session: Sendable {
     private var undoStack: [Snapshot] = []
     private let files: FileAccess?
     private var loadDepth = 0
+    /// How views are drawn (colour, character set, width): the executable's choice, plus
+    /// `set ascii on|off`. Not part of the simulation: undo leaves it alone.
+    public var style: ViewStyle
     /// How deep `undo` can go.
     public static let undoDepth = 500
+    /// Views that place `check`'s anomalies (the timeline) run the checker only up to this many
+    /// operations: its cost grows with the whole history, and a view must stay quick.
+    public static let checkerOperationsForViews = 5_000
 
     struct Snapshot: Sendable {
         /// The simulation with its trace emptied (the trace is append-only: it is truncated back).
@@ -94,15 +100,23 @@ public struct Session: Sendable {
         var logCount: Int
     }
 
-    public init(seed: UInt64 = 0, files: FileAccess? = nil) {
+    public init(seed: UInt64 = 0, files: FileAccess? = nil, style: ViewStyle = .standard) {
         self.seed = seed
         self.files = files
+        self.style = style
     }
 
     // MARK: - Running commands
 
     /// Runs one line. Bad input changes nothing and gets one clear error line.
     public mutating func execute(_ line: String) -> CommandResult {
+        var result = executeUnstyled(line)
+        // Views and reports draw in the style themselves; error text gets ASCII spellings here.
+        if !style.unicode { result.error = result.error.map(asciiFallback) }
+        return result
+    }
+
+    private mutating func executeUnstyled(_ line: String) -> CommandResult {
         let trimmed = line.trimmingWhitespace
         var result = CommandResult(command: trimmed)
         let command: Command?
@@ -190,7 +204,7 @@ public struct Session: Sendable {
             throw error
         }
         result.completed = sim.completions
-        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim)
+        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
         result.output = ([report] + sim.notes).filter { !$0.isEmpty }.joined(separator: "\n")
         sim.completions = []
         sim.notes = []
@@ -203,7 +217,7 @@ public struct Session: Sendable {
             switch model {
             case .leaderless(let config):
                 simulation = Simulation(config: config, seed: seed)
-                result.output = "built: \(config.summary)\n" + Views.clusterIntro(simulation!)
+                result.output = "built: \(config.summary)\n" + Views.clusterIntro(simulation!, style: style)
             case .singleLeader:
                 throw CommandError("single-leader clusters are not in this build of replab yet; cluster leaderless is")
             case .multiLeader:
@@ -221,7 +235,7 @@ public struct Session: Sendable {
                 "insert and update are row operations of single-leader and multi-leader clusters; in a leaderless cluster use put")
         case .messages:
             let sim = try cluster()
-            result.output = Views.messages(sim)
+            result.output = Views.messages(sim, style: style)
             result.messages = .array(
                 sim.inFlight.map {
                     .object([
@@ -308,6 +322,10 @@ public struct Session: Sendable {
                 try mutate(&result, line: line) { sim in sim.prng = SplitMix64(seed: value) }
             }
             result.output = "seed \(value): every random choice from now on follows it"
+        case .set(.ascii(let on)):
+            style.unicode = !on
+            result.output =
+                on ? "ascii on: views draw with ASCII characters only" : "ascii off: views draw with Unicode box-drawing characters"
         case .set(let setting):
             try mutate(&result, line: line) { sim throws(CommandError) in
                 sim.notes.append(try Session.apply(setting, to: &sim))
@@ -331,24 +349,34 @@ public struct Session: Sendable {
                 if let key, !sim.knownKeys.contains(key) {
                     throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
                 }
-                result.output = Views.state(sim, key: key)
+                result.output = Views.state(sim, key: key, style: style)
                 result.replicas = Views.stateJSON(sim, key: key)
-            case .history: result.output = Views.history(sim)
+            case .history: result.output = Views.history(sim, style: style)
             case .topology(let mermaid):
-                if mermaid { throw CommandError("Mermaid views are not in this build yet; show topology prints ASCII") }
-                result.output = Views.topology(sim)
+                result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
             case .timeline(let mermaid, let last):
-                if mermaid { throw CommandError("Mermaid views are not in this build yet; show timeline prints ASCII") }
-                result.output = Views.timeline(sim, last: last)
+                let (anomalies, note) = Session.anomaliesForViews(sim)
+                result.output =
+                    mermaid
+                    ? Views.timelineMermaid(sim, last: last, anomalies: anomalies, anomalyNote: note)
+                    : Views.timeline(sim, last: last, style: style, anomalies: anomalies, anomalyNote: note)
             case .ring: result.output = Views.ring(sim)
             }
         case .check:
             let sim = try cluster()
             let anomalies = Checker.check(sim)
             result.anomalies = anomalies
-            result.output = Views.anomalies(anomalies)
-        case .export:
-            throw CommandError("export is not in this build of replab yet; save FILE writes the session's commands")
+            result.output = Views.anomalies(anomalies, style: style)
+        case .export(let what, let path):
+            let sim = try cluster()
+            let format = try Export.format(of: path)
+            guard let files else { throw CommandError("this session cannot write files") }
+            let (anomalies, note) = Session.anomaliesForViews(sim)
+            let input = Export.Input(sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note)
+            let text = try Export.render(what, format, input)
+            try files.write(text, to: path)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            result.output = "exported \(what) to \(path) (\(format.name), \(plural(lines, "line")))"
         case .reset:
             let sim = try cluster()
             simulation = Simulation(model: sim.model, seed: seed)
@@ -389,7 +417,8 @@ public struct Session: Sendable {
             outputs.append("loaded \(path)")
             result.output = outputs.joined(separator: "\n")
         case .help(let topic):
-            result.output = try Help.text(topic: topic)
+            let text = try Help.text(topic: topic)
+            result.output = style.unicode ? text : asciiFallback(text)
         case .quit:
             result.quit = true
         case .pbs(let args):
@@ -525,7 +554,21 @@ public struct Session: Sendable {
                 ?? "gc-grace off: tombstones are kept"
         case .sloppy:
             throw CommandError("sloppy quorums and hinted handoff are not in this build of replab yet; quorums are strict")
+        case .ascii:
+            // Handled by the session before a cluster is needed.
+            return ""
         }
+    }
+
+    /// What `check` finds, for views that place anomalies, or why it was not run.
+    static func anomaliesForViews(_ sim: Simulation) -> ([Anomaly]?, String?) {
+        guard sim.history.count <= checkerOperationsForViews else {
+            return (
+                nil,
+                "(anomalies not placed: the history has \(sim.history.count) operations, more than the \(checkerOperationsForViews) a view checks; check lists them)"
+            )
+        }
+        return (Checker.check(sim), nil)
     }
 
     // MARK: - Completion
@@ -559,7 +602,9 @@ public struct Session: Sendable {
             case "show":
                 candidates = ["state", "history", "topology", "timeline", "ring", "mermaid", "last="] + keys
             case "set":
-                candidates = ["tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "on", "off", "every="]
+                candidates = [
+                    "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
+                ]
             case "help":
                 candidates = Catalog.names
             case "export":

@@ -95,7 +95,7 @@ import Testing
         #expect(error("set tombstones maybe") == "set tombstones takes on or off, not \"maybe\"")
         #expect(
             error("set tombstone off")
-                == "unknown switch \"tombstone\": did you mean \"tombstones\"?; allowed: read-repair, anti-entropy, sloppy, tombstones, gc-grace, timeout"
+                == "unknown switch \"tombstone\": did you mean \"tombstones\"?; allowed: read-repair, anti-entropy, sloppy, tombstones, gc-grace, timeout, ascii"
         )
         #expect(error("show stat") == "unknown view \"stat\": did you mean \"state\"?; allowed: state, history, topology, timeline, ring")
         #expect(error("heal now") == "unexpected \"now\" at column 6: heal (see help heal)")

@@ -88,7 +88,7 @@ public struct Session: Sendable {
     public static let undoDepth = 500
     /// Views that place `check`'s anomalies (the timeline) run the checker only up to this many
     /// operations: its cost grows with the whole history, and a view must stay quick.
-    public static let checkerOperationsForViews = 5_000
+    public static let checkerOperationsForViews = 300
 
     struct Snapshot: Sendable {
         /// The simulation with its trace emptied (the trace is append-only: it is truncated back).
@@ -561,7 +561,7 @@ public struct Session: Sendable {
     }
 
     /// What `check` finds, for views that place anomalies, or why it was not run.
-    static func anomaliesForViews(_ sim: Simulation) -> ([Anomaly]?, String?) {
+    public static func anomaliesForViews(_ sim: Simulation) -> ([Anomaly]?, String?) {
         guard sim.history.count <= checkerOperationsForViews else {
             return (
                 nil,

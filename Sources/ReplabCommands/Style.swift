@@ -187,7 +187,8 @@ struct StyledLine: Sendable, Hashable {
 
     mutating func append(_ text: String, _ tone: Tone = .plain) {
         guard !text.isEmpty else { return }
-        if let last = spans.last, last.tone == tone {
+        // Spaces look the same in any tone: joining them to the run before saves escapes.
+        if let last = spans.last, last.tone == tone || (text.allSatisfy { $0 == " " } && last.tone != .plain) {
             spans[spans.count - 1].text += text
         } else {
             spans.append(Span(text, tone))

@@ -28,9 +28,13 @@ struct Interactive: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "repl", abstract: "Open the interactive prompt (the default).")
 
     @Option(help: "The seed of every random choice.") var seed: UInt64 = 0
+    @Option(help: "Colour: auto (when standard output is a terminal and NO_COLOR is unset), always or never.")
+    var color: ColorChoice = .auto
+    @Flag(help: "Draw views with ASCII characters only.") var ascii = false
 
     func run() throws {
-        var host = SessionHost(session: Session(seed: seed, files: LocalFiles()))
+        let style = TTY.style(color: color, ascii: ascii, environment: environment())
+        var host = SessionHost(session: Session(seed: seed, files: LocalFiles(), style: style))
         REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
     }
 }
@@ -40,6 +44,8 @@ struct SessionHost: REPLHost {
     var prompt: String { "replab> " }
 
     mutating func handle(line: String) -> (output: String, quit: Bool) {
+        // The terminal may have been resized since the last command.
+        if let columns = TTY.columns { session.style.width = max(ViewStyle.minimumWidth, columns) }
         let result = session.execute(line)
         return (result.text, result.quit)
     }
@@ -86,9 +92,15 @@ struct RunScripts: ParsableCommand {
             return value
         }) var seed: UInt64 = 0
     @Flag(help: "Print one JSON object per command.") var json = false
+    @Option(help: "Colour: auto (when standard output is a terminal and NO_COLOR is unset), always or never.")
+    var color: ColorChoice = .auto
+    @Flag(help: "Draw views with ASCII characters only.") var ascii = false
 
     func run() throws {
-        var runner = ScriptRunner(seed: seed, json: json)
+        var style = TTY.style(color: color, ascii: ascii, environment: environment())
+        // JSON is for programs: no colour in its text.
+        if json { style.color = false }
+        var runner = ScriptRunner(seed: seed, json: json, style: style)
         let files = LocalFiles()
         for file in self.files {
             if file == "-" {

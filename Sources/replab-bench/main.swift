@@ -3,6 +3,7 @@
 //
 //   replab-bench w1 [OPS]       W1 quorum throughput on the kernel (default 100000 ops)
 //   replab-bench pbs [TRIALS]   PBS Monte Carlo sampling (default 1000000 trials)
+//   replab-bench timeline [EVENTS]   show timeline last=20 on a trace of EVENTS entries (default 1000000)
 
 #if canImport(Glibc)
     import Glibc
@@ -27,7 +28,8 @@ func writeStandardError(_ text: String) {
 
 /// Prints the usage line to standard error and exits with status 2.
 func fail() -> Never {
-    writeStandardError("usage: replab-bench w1 [OPS] | pbs [TRIALS]   (positive integers; defaults 100000 and 1000000)\n")
+    writeStandardError(
+        "usage: replab-bench w1 [OPS] | pbs [TRIALS] | timeline [EVENTS]   (positive integers; defaults 100000, 1000000, 1000000)\n")
     exit(2)
 }
 
@@ -71,6 +73,8 @@ case "w1":
 case "pbs":
     let trials = size(arguments.dropFirst(), default: 1_000_000, limit: Int.max)
     runPBSBench(trials: trials)
+case "timeline":
+    runTimelineBench(events: size(arguments.dropFirst(), default: 1_000_000, limit: 50_000_000))
 default:
     fail()
 }

@@ -135,7 +135,7 @@ struct Glyphs: Sendable {
         lost: "x", opStart: "*", opDone: "#", opFailed: "!", note: "o", anomaly: "^", crash: "X", recover: "+",
         partitionRule: "=", partitionCross: "=", healRule: "-", healCross: "+",
         arrow: "->", bothWays: "<--->", oneWay: "---->", backWay: "<----", cutBoth: "<-x->", cutOneWay: "--x->", cutBackWay: "<-x--",
-        ellipsis: "...", bullet: "-", tombstone: "(deleted)", notEqual: "!=", separator: "-",
+        ellipsis: "...", bullet: "-", tombstone: "(deleted)", notEqual: "!=", separator: ".",
         boxH: "-", boxV: "|", boxTopLeft: "+", boxTopMid: "+", boxTopRight: "+", boxMidLeft: "+", boxMidMid: "+",
         boxMidRight: "+", boxBottomLeft: "+", boxBottomMid: "+", boxBottomRight: "+", headerH: "=")
 }
@@ -228,14 +228,21 @@ extension Array where Element == StyledLine {
     func render(_ style: ViewStyle) -> String { map { $0.render(style) }.joined(separator: "\n") }
 }
 
-/// Breaks `text` into lines of at most `width` columns, at spaces where it can and inside a
-/// word only when the word alone is too long. Never returns an empty array.
-func wrap(_ text: String, width: Int) -> [String] {
-    let limit = max(1, width)
+/// Breaks `text` into lines of at most `width` columns (the first line: `firstWidth`, when
+/// given), at spaces where it can and inside a word only when the word alone is too long.
+/// Never returns an empty array.
+func wrap(_ text: String, width: Int, firstWidth: Int? = nil) -> [String] {
+    var limit = max(1, firstWidth ?? width)
     if displayWidth(text) <= limit { return [text] }
     var lines: [String] = []
     var current = ""
     var currentWidth = 0
+    func flush() {
+        lines.append(current)
+        current = ""
+        currentWidth = 0
+        limit = max(1, width)
+    }
     for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
         let wordWidth = displayWidth(word)
         if currentWidth > 0 && currentWidth + 1 + wordWidth <= limit {
@@ -243,11 +250,7 @@ func wrap(_ text: String, width: Int) -> [String] {
             currentWidth += 1 + wordWidth
             continue
         }
-        if currentWidth > 0 {
-            lines.append(current)
-            current = ""
-            currentWidth = 0
-        }
+        if currentWidth > 0 { flush() }
         if wordWidth <= limit {
             current = word
             currentWidth = wordWidth
@@ -256,11 +259,7 @@ func wrap(_ text: String, width: Int) -> [String] {
         // A word wider than the line: cut it.
         for character in word {
             let w = displayWidth(character)
-            if currentWidth + w > limit {
-                lines.append(current)
-                current = ""
-                currentWidth = 0
-            }
+            if currentWidth + w > limit { flush() }
             current.append(character)
             currentWidth += w
         }
@@ -322,12 +321,5 @@ func asciiFallback(_ text: String) -> String {
 /// Wraps a styled line so the first piece fits `width` and the others `width - indent` (the
 /// caller indents them), keeping each character's tone.
 func wrapHanging(_ line: StyledLine, width: Int, indent: Int) -> [StyledLine] {
-    let pieces = TimelineText.wrapStyled(line, width: width)
-    if pieces.count == 1 { return pieces }
-    var remainder = StyledLine()
-    for (index, piece) in pieces.dropFirst().enumerated() {
-        if index > 0 { remainder.append(" ") }
-        remainder.append(piece)
-    }
-    return [pieces[0]] + TimelineText.wrapStyled(remainder, width: max(8, width - indent))
+    TimelineText.wrapStyled(line, width: max(8, width - indent), firstWidth: width)
 }

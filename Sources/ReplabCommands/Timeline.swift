@@ -76,16 +76,22 @@ struct TimelineModel {
         var anomaliesAt: [UInt32: [Event]] = [:]
         var trailing: [Event] = []
         for anomaly in anomalies ?? [] {
+            // The anomaly is real once the last operation it names has ended; while one of them
+            // is still pending, it is real now (the end of the timeline).
             var anchor: (step: UInt32, client: Address)? = nil
+            var pendingClient: Address? = nil
             for op in anomaly.ops where op >= 1 && op <= sim.history.count {
                 let record = sim.history[op - 1]
-                let at = record.endStep ?? record.startStep
+                guard let at = record.endStep else {
+                    pendingClient = record.client
+                    continue
+                }
                 if anchor == nil || at > anchor!.step { anchor = (at, record.client) }
             }
             var lanes: [Address] = []
-            if let anchor { lanes = [anchor.client] } else { lanes = sim.primaries(for: anomaly.key).sorted() }
+            if let client = pendingClient ?? anchor?.client { lanes = [client] } else { lanes = sim.primaries(for: anomaly.key).sorted() }
             let event = Event.anomaly(kind: anomaly.kind.rawValue, key: anomaly.key, detail: anomaly.detail, lanes: lanes)
-            if let anchor { anomaliesAt[anchor.step, default: []].append(event) } else { trailing.append(event) }
+            if let anchor, pendingClient == nil { anomaliesAt[anchor.step, default: []].append(event) } else { trailing.append(event) }
         }
         let limit = last ?? Int.max
         // Rows are gathered newest first, then reversed.
@@ -226,7 +232,8 @@ enum TimelineText {
         let maxStep = max(model.rows.last?.step ?? 0, model.step)
         let stepWidth = max(4, String(maxStep).count)
         let prefix = stepWidth + 2
-        let labelMinimum = 24
+        // Labels get at least this much room; lanes narrow (down to 2) to leave it.
+        let labelMinimum = 34
         func laneWidth(for count: Int) -> Int {
             guard count > 1 else { return 3 }
             return min(6, max(2, (width - prefix - 2 - labelMinimum) / (count - 1)))
@@ -448,9 +455,9 @@ enum TimelineText {
     }
 
     /// Wraps a styled line to `width` columns, keeping each character's tone.
-    static func wrapStyled(_ line: StyledLine, width: Int) -> [StyledLine] {
+    static func wrapStyled(_ line: StyledLine, width: Int, firstWidth: Int? = nil) -> [StyledLine] {
         let plain = line.plain
-        let pieces = wrap(plain, width: width)
+        let pieces = wrap(plain, width: width, firstWidth: firstWidth)
         if pieces.count == 1 { return [line] }
         // Map each character of the plain text to its tone, then cut along the wrapped pieces.
         var tones: [Tone] = []

@@ -276,9 +276,9 @@ enum TimelineMermaid {
             case .recovered(let node):
                 faults.crashed.removeAll { $0 == node }
                 reopen("step \(row.step) · \(node.name) recovered", over: node.name)
-            case .ticked(let from, let to, _):
-                let text = from == to ? "time t\(to)" : "time t\(from) → t\(to)"
-                lines.append(indent() + "Note over \(everyone): " + MermaidText.label("step \(row.step) · \(text)"))
+            case .ticked(let from, let to, let firstStep):
+                let text = from == to ? "step \(row.step) · time t\(to)" : "steps \(firstStep) to \(row.step) · time t\(from) → t\(to)"
+                lines.append(indent() + "Note over \(everyone): " + MermaidText.label(text))
             case .anomaly(let kind, let key, let detail, let lanes):
                 let over = lanes.isEmpty ? everyone : (lanes.count == 1 ? lanes[0].name : "\(lanes.first!.name),\(lanes.last!.name)")
                 lines.append(indent() + "rect \(anomalyTint)")

@@ -358,8 +358,8 @@ enum TimelineText {
                 if let p = position[node] { cells[p] = (g.recover, .ok) }
                 label.append("\(node.name) recovered", .ok)
                 label.append(" with the state it had")
-            case .ticked(let from, let to, _):
-                label.append(from == to ? "time t\(to)" : "time t\(from) \(g.arrow) t\(to)", .dim)
+            case .ticked(let from, let to, let firstStep):
+                label.append(from == to ? "time t\(to)" : "time t\(from) \(g.arrow) t\(to) (steps \(firstStep) to \(row.step))", .dim)
             case .anomaly(let kind, let key, let detail, let anomalyLanes):
                 for participant in anomalyLanes { if let p = position[participant] { cells[p] = (g.anomaly, .anomaly) } }
                 label.append("check: \(kind) on \(key): ", .anomaly)

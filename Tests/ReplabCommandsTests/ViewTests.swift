@@ -203,3 +203,19 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct TerminalOptionTests {
+    @Test func colourOnlyWhenAskedForOrOnATerminal() throws {
+        let script = "cluster leaderless\nput x 1\ncrash C\nrun\nshow timeline\n"
+        let (_, piped) = try runReplab(["run", "-"], input: script)
+        #expect(!piped.contains("\u{1B}["))
+        let (_, forced) = try runReplab(["run", "-", "--color", "always"], input: script)
+        #expect(forced.contains("\u{1B}["))
+        #expect(stripANSI(forced) == piped)
+        let (_, json) = try runReplab(["run", "-", "--json", "--color", "always"], input: script)
+        #expect(!json.contains("\\u001b"))
+        let (_, ascii) = try runReplab(["run", "-", "--ascii"], input: script)
+        let timeline = ascii.components(separatedBy: "replab> show timeline\n").last ?? ""
+        #expect(timeline.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+}

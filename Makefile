@@ -5,7 +5,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 W1_REFERENCE := delivered=1200000 final_time=274886 completed=100000 puts=50053 gets=49947 get_found=48981 get_sum=2395545530 store_sum=9607433926455
 
-.PHONY: run test deps build lint terminal-test bench-check bench
+MERMAID_CHECK ?= ../shared/tools/mermaid-check
+
+.PHONY: run test deps build lint terminal-test bench-check bench mermaid-check
 
 # System packages: GNU readline's headers (line editing) and tmux (the terminal test).
 deps:
@@ -39,10 +41,29 @@ bench-check: deps
 	if [ "$$line" = "$(W1_REFERENCE)" ]; then echo "W1 reference line: ok"; \
 	else echo "W1 result differs from the reference:"; echo "  got:      $$line"; echo "  expected: $(W1_REFERENCE)"; exit 1; fi
 
+# Every Mermaid text of the view corpus must render in Mermaid 11. The golden tests make these
+# files exactly what replab prints; mermaid-check renders them with the real Mermaid, when the
+# tool is there (../shared/tools), and says so when it is not.
+mermaid-check:
+	@if [ -x "$(MERMAID_CHECK)" ]; then \
+	  bin="$$($(SWIFT) build --show-bin-path)/replab"; exports=$$(mktemp -d); \
+	  for lesson in Lessons/[0-9]*.md; do \
+	    name=$$(basename "$$lesson" .md); \
+	    "$$bin" lesson "$$lesson" --export "$$exports/$$name" >/dev/null || { echo "export of $$lesson failed"; exit 1; }; \
+	  done; \
+	  files="$$(ls Tests/corpus/golden/*.mmd) $$(ls "$$exports"/*/*.mmd)"; \
+	  out=$$("$(MERMAID_CHECK)" $$files 2>&1); status=$$?; \
+	  echo "$$out" | grep -v '^ok ' || true; \
+	  if [ $$status -ne 0 ]; then echo "mermaid-check: some diagrams do not render"; exit 1; fi; \
+	  rm -rf "$$exports"; \
+	  echo "mermaid-check: all $$(echo $$files | wc -w) corpus and lesson diagrams render in Mermaid"; \
+	else echo "mermaid-check: skipped ($(MERMAID_CHECK) is not there)"; fi
+
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	"$$($(SWIFT) build --show-bin-path)/replab" lessons --verify
+	$(MAKE) --no-print-directory mermaid-check
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory bench-check
 	$(MAKE) --no-print-directory terminal-test

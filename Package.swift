@@ -46,10 +46,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        // Benchmarks (release build): W1 on the kernel, PBS sampling.
+        // Benchmarks (release build): W1 on the kernel, PBS sampling, the timeline view.
         .executableTarget(
             name: "replab-bench",
-            dependencies: ["ReplabKernel", "ReplabPBS"],
+            dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabCommands"],
             swiftSettings: strict),
         .testTarget(name: "ReplabKernelTests", dependencies: ["ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabModelsTests", dependencies: ["ReplabModels"], swiftSettings: strict),

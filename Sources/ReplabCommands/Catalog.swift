@@ -174,7 +174,7 @@ public enum Catalog {
             example: "seed 42"),
         CommandHelp(
             name: "set", group: "Behaviour switches and actions",
-            syntax: "set tombstones|read-repair|anti-entropy|sloppy on|off · set timeout TICKS · set gc-grace TICKS|off",
+            syntax: "set tombstones|read-repair|anti-entropy|sloppy|ascii on|off · set timeout TICKS · set gc-grace TICKS|off",
             summary: "change a behaviour switch",
             detail: """
                 set tombstones on|off     off: a delete removes the key outright (default on)
@@ -207,6 +207,7 @@ public enum Catalog {
                                           higher epoch steps down and entries from an older epoch are rejected
                 set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the
                                           leader has been crashed or cut off from every follower that long
+                set ascii on|off          views drawn with ASCII characters only (on), or Unicode (off; default)
                 """,
             example: "set tombstones off"),
         CommandHelp(
@@ -239,21 +240,43 @@ public enum Catalog {
         CommandHelp(
             name: "show", group: "See it",
             syntax:
-                "show state [KEY] | show history | show topology | show timeline [last=N] | show ring [mermaid] | show merkle NODE [NODE]",
+                "show state [KEY] | show history | show topology [mermaid] | show timeline [mermaid] [last=N] | show ring [mermaid] | show merkle NODE [NODE]",
             summary: "views of the cluster and of what happened",
             detail: """
-                show state [KEY]   every replica's keys: values or siblings, version vectors, tombstones
+                show state [KEY]   replicas × keys: values or siblings with their version vectors, tombstones
+                                   and their age; keys the replicas disagree on are marked ≠
                 show history       client operations with who, when and their results
-                show topology      the nodes, clients, links, partitions and crashed nodes
-                show timeline [last=N]   the messages and operations as a Lamport diagram (time flows down)
+                show topology      every node with its role, the clients, the links the model uses, cut
+                                   links, crashed nodes and the messages in flight on each link
+                show timeline [last=N]   a Lamport diagram: one column per participant, time flowing down;
+                                   each message an arrow where it arrived (m7 (sent 3) says when it left),
+                                   lost ones end in ×, with operations, state changes, faults and the
+                                   anomalies check finds, and the messages still in flight beneath
+                mermaid            the topology as a Mermaid flowchart, the timeline as a sequenceDiagram
+                                   (paste into a Markdown file or https://mermaid.live)
                 show ring [mermaid]   leaderless: the hash ring cut open at 0 (nodes on the line, keys under
                                    it by their first letter), then every token and key clockwise with each
                                    key's primaries and fallbacks; mermaid: the same as a Mermaid flowchart
                 show merkle NODE [NODE]   leaderless: a replica's Merkle tree; with two, both trees over the
                                    keys they share, the differing nodes marked, and what an exchange sends
-                show state also lists the hints fallbacks hold (sloppy quorums) and each tombstone's age.
+                show state also lists the hints fallbacks hold (sloppy quorums).
+                Views fit the terminal's width; set ascii on draws them with ASCII characters only.
                 """,
-            example: "show state x"),
+            example: "show timeline last=20"),
+        CommandHelp(
+            name: "export", group: "See it", syntax: "export topology|timeline|state|session FILE",
+            summary: "write a view or the whole session to a file; the extension picks the format",
+            detail: """
+                FILE.mmd   Mermaid: topology (flowchart) or timeline (sequenceDiagram)
+                FILE.txt   ASCII text, 80 columns: what show prints, in ASCII
+                FILE.md    Markdown with Mermaid blocks; export session FILE.md is a report of the session:
+                           the cluster, the script so far, topology, timeline, state table and anomalies
+                FILE.json  JSON: the topology, the state, or (timeline, session) the full trace, in the
+                           format docs/trace-format.md describes
+                The file is written whole or not at all; a missing folder or an unwritable place is an
+                error and the session goes on.
+                """,
+            example: "export session lesson.md"),
         CommandHelp(
             name: "check", group: "See it", syntax: "check",
             summary: "anomalies in the history: stale reads, lost writes, divergence, resurrections, conflicts",

@@ -17,6 +17,8 @@ public enum Setting: Equatable, Sendable {
     case tombstones(Bool)
     case gcGrace(UInt64?)
     case timeout(UInt64)
+    /// Display only: ASCII-only views (on) or Unicode box drawing (off).
+    case ascii(Bool)
     case fencing(Bool)
     case failoverTimeout(UInt64?)
 
@@ -31,6 +33,7 @@ public enum Setting: Equatable, Sendable {
         case .timeout: return "timeout"
         case .fencing: return "fencing"
         case .failoverTimeout: return "failover-timeout"
+        case .ascii: return "ascii"
         }
     }
 }
@@ -86,6 +89,9 @@ public enum Command: Equatable, Sendable {
     /// Whether running it can change the session (and so `undo` can take it back).
     public var changesState: Bool {
         switch self {
+        case .set(.ascii):
+            // How views are drawn is not part of the simulation: undo and save leave it alone.
+            return false
         case .cluster, .put, .get, .delete, .insert, .update, .step, .deliver, .drop, .duplicate, .run, .partition,
             .heal, .crash, .recover, .tick, .seed, .set, .antiEntropy, .failover, .reset, .load:
             return true

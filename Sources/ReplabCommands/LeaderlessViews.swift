@@ -142,26 +142,6 @@ extension Views {
 
     // MARK: hints
 
-    static func hintedKeys(_ sim: Simulation) -> [String] {
-        sim.replicas.flatMap { $0.hints.map(\.key) }
-    }
-
-    /// `  hint: D holds 1 {c1:1} for B (since t2)`, for `show state`.
-    static func hintLines(_ sim: Simulation, key: String) -> [String] {
-        var lines: [String] = []
-        for (index, replica) in sim.replicas.enumerated() {
-            for hint in replica.hints where hint.key == key {
-                let node = Address.replica(index)
-                let versions = hint.versions.map { versionText($0, now: sim.now) }.joined(separator: " | ")
-                var text = "  hint: \(node.name) holds \(versions) for \(hint.owner.name) (since t\(hint.since)"
-                if let sent = hint.lastSent { text += ", last handed over at t\(sent)" }
-                text += ")" + (sim.faults.isCrashed(node) ? ", crashed" : "")
-                lines.append(text)
-            }
-        }
-        return lines
-    }
-
     /// `"hints": [{"holder","owner","key","values","since"}]` for `show state` in JSON mode.
     static func hintsJSON(_ sim: Simulation, key: String?) -> JSON? {
         var items: [JSON] = []

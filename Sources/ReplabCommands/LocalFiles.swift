@@ -39,7 +39,7 @@ public struct LocalFiles: FileAccess {
         if (info.st_mode & S_IFMT) != S_IFDIR { throw CommandError("cannot write \(path): \(folderPath) is not a folder") }
         let temporary = "\(folderPath)/.\(path.split(separator: "/").last ?? "replab").replab-tmp-\(getpid())"
         guard let file = fopen(temporary, "wb") else {
-            throw CommandError("cannot write \(path): \(LocalFiles.reason(errno))")
+            throw CommandError("cannot write \(path): cannot create a file in \(folderPath) (\(LocalFiles.reason(errno)))")
         }
         let bytes = Array(text.utf8)
         let written = bytes.isEmpty ? 0 : fwrite(bytes, 1, bytes.count, file)

@@ -357,7 +357,9 @@ public enum Parser {
     }
 
     static func parseSet(_ words: inout Words) throws(CommandError) -> Setting {
-        let switches = ["read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout"]
+        let switches = [
+            "read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout", "ascii",
+        ]
         guard let name = words.next() else {
             throw CommandError("set needs a switch: \(switches.joined(separator: ", "))")
         }
@@ -374,6 +376,7 @@ public enum Parser {
         case "read-repair": setting = .readRepair(try onOff())
         case "sloppy": setting = .sloppy(try onOff())
         case "tombstones": setting = .tombstones(try onOff())
+        case "ascii": setting = .ascii(try onOff())
         case "anti-entropy":
             let on = try onOff()
             var every: UInt64? = nil

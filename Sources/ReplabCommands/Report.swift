@@ -4,8 +4,10 @@ import ReplabModels
 /// What a command did, drawn from the trace entries it recorded: every command's report is a
 /// view of the trace, so what a person reads and what the timeline shows never disagree.
 enum Report {
-    static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation) -> String {
-        var lines: [String] = []
+    static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation, style: ViewStyle = .standard) -> String {
+        let g = style.glyphs
+        // Each line with the tone it is coloured in when colour is on.
+        var lines: [(String, Tone)] = []
         var copies = Set<MessageID>()
         for entry in entries {
             if case .duplicated(_, let copy) = entry.event { copies.insert(copy) }
@@ -14,8 +16,11 @@ enum Report {
         func flushTicks() {
             if let ticks = pendingTicks {
                 lines.append(
-                    ticks.from == ticks.to
-                        ? "tick: time is now t\(ticks.to)" : "tick ×\(ticks.to - ticks.from + 1): time is now t\(ticks.to)")
+                    (
+                        ticks.from == ticks.to
+                            ? "tick: time is now t\(ticks.to)"
+                            : "tick \(g.isUnicode ? "×" : "x")\(ticks.to - ticks.from + 1): time is now t\(ticks.to)", .dim
+                    ))
                 pendingTicks = nil
             }
         }
@@ -29,40 +34,43 @@ enum Report {
             case .command, .cluster:
                 break
             case .sent(let id, let from, let to, _, let label):
-                if !copies.contains(id) { lines.append("   → \(id) \(from.name)->\(to.name) \(label)") }
+                if !copies.contains(id) { lines.append(("   \(g.arrow) \(id) \(from.name)->\(to.name) \(label)", .plain)) }
             case .delivered(let id):
-                lines.append("\(id) \(link(id, simulation)) delivered: \(label(id, simulation))")
+                lines.append(("\(id) \(link(id, simulation)) delivered: \(label(id, simulation))", .plain))
             case .dropped(let id, let reason):
                 switch reason {
                 case .receiverCrashed:
-                    lines.append("\(id) \(link(id, simulation)) lost: its receiver is crashed (\(label(id, simulation)))")
+                    lines.append(("\(id) \(link(id, simulation)) lost: its receiver is crashed (\(label(id, simulation)))", .lost))
                 default:
-                    lines.append("\(id) \(link(id, simulation)) dropped: \(label(id, simulation))")
+                    lines.append(("\(id) \(link(id, simulation)) dropped: \(label(id, simulation))", .lost))
                 }
             case .duplicated(let original, let copy):
-                lines.append("\(original) duplicated: \(copy) \(link(copy, simulation)) carries the same \(label(copy, simulation))")
+                lines.append(
+                    ("\(original) duplicated: \(copy) \(link(copy, simulation)) carries the same \(label(copy, simulation))", .note))
             case .partitioned(let groups):
                 lines.append(
-                    "partition: \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) (links between the groups are cut)"
-                )
+                    (
+                        "partition: \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) (links between the groups are cut)",
+                        .fault
+                    ))
             case .healed:
-                lines.append("healed: every link works again")
+                lines.append(("healed: every link works again", .ok))
             case .crashed(let node):
-                lines.append("\(node.name) crashed: it receives and sends nothing until recover \(node.name)")
+                lines.append(("\(node.name) crashed: it receives and sends nothing until recover \(node.name)", .crashed))
             case .recovered(let node):
-                lines.append("\(node.name) recovered with the state it had when it crashed")
+                lines.append(("\(node.name) recovered with the state it had when it crashed", .ok))
             case .ticked:
                 break
             case .opStarted(let op, let client, let text):
-                lines.append("op \(op): \(client.name) \(text)")
-            case .opCompleted(_, _, _, let text):
-                lines.append("=> \(text)")
+                lines.append(("op \(op): \(client.name) \(text)", .started))
+            case .opCompleted(_, _, let ok, let text):
+                lines.append(("=> \(text)", ok ? .ok : .failed))
             case .note(let node, _, let text):
-                lines.append("   \(node.name): \(text)")
+                lines.append(("   \(node.name): \(text)", .note))
             }
         }
         flushTicks()
-        return lines.joined(separator: "\n")
+        return lines.map { StyledLine($0.0, $0.1).render(style) }.joined(separator: "\n")
     }
 
     static func link(_ id: MessageID, _ simulation: Simulation) -> String {

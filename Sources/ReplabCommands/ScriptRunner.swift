@@ -10,8 +10,8 @@ public struct ScriptRunner {
     public private(set) var failed = false
     public private(set) var stopped = false
 
-    public init(seed: UInt64, json: Bool, files: FileAccess? = LocalFiles()) {
-        session = Session(seed: seed, files: files)
+    public init(seed: UInt64, json: Bool, files: FileAccess? = LocalFiles(), style: ViewStyle = .standard) {
+        session = Session(seed: seed, files: files, style: style)
         self.json = json
     }
 

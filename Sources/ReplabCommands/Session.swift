@@ -81,8 +81,14 @@ public struct Session: Sendable {
     private var undoStack: [Snapshot] = []
     private let files: FileAccess?
     private var loadDepth = 0
+    /// How views are drawn (colour, character set, width): the executable's choice, plus
+    /// `set ascii on|off`. Not part of the simulation: undo leaves it alone.
+    public var style: ViewStyle
     /// How deep `undo` can go.
     public static let undoDepth = 500
+    /// Views that place `check`'s anomalies (the timeline) run the checker only up to this many
+    /// operations: its cost grows with the whole history, and a view must stay quick.
+    public static let checkerOperationsForViews = 300
 
     struct Snapshot: Sendable {
         /// The simulation with its trace emptied (the trace is append-only: it is truncated back).
@@ -94,15 +100,23 @@ public struct Session: Sendable {
         var logCount: Int
     }
 
-    public init(seed: UInt64 = 0, files: FileAccess? = nil) {
+    public init(seed: UInt64 = 0, files: FileAccess? = nil, style: ViewStyle = .standard) {
         self.seed = seed
         self.files = files
+        self.style = style
     }
 
     // MARK: - Running commands
 
     /// Runs one line. Bad input changes nothing and gets one clear error line.
     public mutating func execute(_ line: String) -> CommandResult {
+        var result = executeUnstyled(line)
+        // Views and reports draw in the style themselves; error text gets ASCII spellings here.
+        if !style.unicode { result.error = result.error.map(asciiFallback) }
+        return result
+    }
+
+    private mutating func executeUnstyled(_ line: String) -> CommandResult {
         let trimmed = line.trimmingWhitespace
         var result = CommandResult(command: trimmed)
         let command: Command?
@@ -190,7 +204,7 @@ public struct Session: Sendable {
             throw error
         }
         result.completed = sim.completions
-        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim)
+        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
         result.output = ([report] + sim.notes).filter { !$0.isEmpty }.joined(separator: "\n")
         sim.completions = []
         sim.notes = []
@@ -201,7 +215,7 @@ public struct Session: Sendable {
         switch command {
         case .cluster(let model):
             simulation = Simulation(model: model, seed: seed)
-            result.output = "built: \(model.summary)\n" + Views.clusterIntro(simulation!)
+            result.output = "built: \(model.summary)\n" + Views.clusterIntro(simulation!, style: style)
         case .put(let key, let value, let via, let client, let blind):
             try startOperation(.put, key: key, value: value, via: via, client: client, blind: blind, line: line, into: &result)
         case .get(let key, let via, let client):
@@ -214,7 +228,7 @@ public struct Session: Sendable {
             try startOperation(.update, key: key, value: value, via: via, client: client, blind: false, line: line, into: &result)
         case .messages:
             let sim = try cluster()
-            result.output = Views.messages(sim)
+            result.output = Views.messages(sim, style: style)
             result.messages = .array(
                 sim.inFlight.map {
                     .object([
@@ -293,6 +307,10 @@ public struct Session: Sendable {
                 try mutate(&result, line: line) { sim in sim.prng = SplitMix64(seed: value) }
             }
             result.output = "seed \(value): every random choice from now on follows it"
+        case .set(.ascii(let on)):
+            style.unicode = !on
+            result.output =
+                on ? "ascii on: views draw with ASCII characters only" : "ascii off: views draw with Unicode box-drawing characters"
         case .set(let setting):
             try mutate(&result, line: line) { sim throws(CommandError) in
                 sim.notes.append(try Session.apply(setting, to: &sim))
@@ -323,16 +341,18 @@ public struct Session: Sendable {
                 if let key, !sim.knownKeys.contains(key) {
                     throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
                 }
-                result.output = Views.state(sim, key: key)
+                result.output = Views.state(sim, key: key, style: style)
                 result.replicas = Views.stateJSON(sim, key: key)
                 if let hints = Views.hintsJSON(sim, key: key) { result.extra.append(("hints", hints)) }
-            case .history: result.output = Views.history(sim)
+            case .history: result.output = Views.history(sim, style: style)
             case .topology(let mermaid):
-                if mermaid { throw CommandError("Mermaid views are not in this build yet; show topology prints ASCII") }
-                result.output = Views.topology(sim)
+                result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
             case .timeline(let mermaid, let last):
-                if mermaid { throw CommandError("Mermaid views are not in this build yet; show timeline prints ASCII") }
-                result.output = Views.timeline(sim, last: last)
+                let (anomalies, note) = Session.anomaliesForViews(sim)
+                result.output =
+                    mermaid
+                    ? Views.timelineMermaid(sim, last: last, anomalies: anomalies, anomalyNote: note)
+                    : Views.timeline(sim, last: last, style: style, anomalies: anomalies, anomalyNote: note)
             case .ring(let mermaid):
                 try Session.requireLeaderless(sim, "show ring")
                 result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim)
@@ -346,9 +366,17 @@ public struct Session: Sendable {
             let sim = try cluster()
             let anomalies = Checker.check(sim)
             result.anomalies = anomalies
-            result.output = Views.anomalies(anomalies)
-        case .export:
-            throw CommandError("export is not in this build of replab yet; save FILE writes the session's commands")
+            result.output = Views.anomalies(anomalies, style: style)
+        case .export(let what, let path):
+            let sim = try cluster()
+            let format = try Export.format(of: path)
+            guard let files else { throw CommandError("this session cannot write files") }
+            let (anomalies, note) = Session.anomaliesForViews(sim)
+            let input = Export.Input(sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note)
+            let text = try Export.render(what, format, input)
+            try files.write(text, to: path)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            result.output = "exported \(what) to \(path) (\(format.name), \(plural(lines, "line")))"
         case .reset:
             let sim = try cluster()
             simulation = Simulation(model: sim.model, seed: seed)
@@ -389,7 +417,8 @@ public struct Session: Sendable {
             outputs.append("loaded \(path)")
             result.output = outputs.joined(separator: "\n")
         case .help(let topic):
-            result.output = try Help.text(topic: topic)
+            let text = try Help.text(topic: topic)
+            result.output = style.unicode ? text : asciiFallback(text)
         case .quit:
             result.quit = true
         case .pbs(let args):
@@ -564,7 +593,7 @@ public struct Session: Sendable {
             }
         case .fencing, .failoverTimeout:
             try requireSingleLeader(sim, "set \(setting.name)")
-        case .timeout:
+        case .timeout, .ascii:
             break
         }
         switch setting {
@@ -611,7 +640,21 @@ public struct Session: Sendable {
                 text += " (with nodes = n = \(sim.config.n) there are no fallbacks: build the cluster with nodes > n to see them)"
             }
             return text
+        case .ascii:
+            // Handled by the session before a cluster is needed.
+            return ""
         }
+    }
+
+    /// What `check` finds, for views that place anomalies, or why it was not run.
+    public static func anomaliesForViews(_ sim: Simulation) -> ([Anomaly]?, String?) {
+        guard sim.history.count <= checkerOperationsForViews else {
+            return (
+                nil,
+                "(anomalies not placed: the history has \(sim.history.count) operations, more than the \(checkerOperationsForViews) a view checks; check lists them)"
+            )
+        }
+        return (Checker.check(sim), nil)
     }
 
     // MARK: - Completion
@@ -646,7 +689,9 @@ public struct Session: Sendable {
             case "show":
                 candidates = ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last="] + keys + nodes
             case "set":
-                candidates = ["tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "on", "off", "every="]
+                candidates = [
+                    "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
+                ]
             case "help":
                 candidates = Catalog.names
             case "export":

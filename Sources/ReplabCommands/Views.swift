@@ -9,19 +9,35 @@ public enum Views {
         return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 
-    static func table(_ rows: [[String]]) -> String {
+    /// Columns padded to their widest cell; the last column wraps to fit `width`, its
+    /// continuation lines starting under it.
+    static func table(_ rows: [[String]], width: Int = ViewStyle.defaultWidth) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
         for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count - 1 {
+                widths[index] = max(widths[index], displayWidth(cell))
+            }
         }
-        return rows.map { row in
-            row.enumerated().map { index, cell in index == row.count - 1 ? cell : pad(cell, widths[index]) }
-                .joined(separator: "  ").trimmingTrailingSpaces
-        }.joined(separator: "\n")
+        var lines: [String] = []
+        for row in rows {
+            var line = ""
+            for (index, cell) in row.enumerated() where index < row.count - 1 { line += padRight(cell, widths[index]) + "  " }
+            let start = displayWidth(line)
+            let last = row.last ?? ""
+            let room = width - start
+            if room >= 16 {
+                let pieces = wrap(last, width: room)
+                lines.append((line + pieces[0]).trimmingTrailingSpaces)
+                for piece in pieces.dropFirst() { lines.append(String(repeating: " ", count: start) + piece) }
+            } else {
+                lines.append((line + last).trimmingTrailingSpaces)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
-    public static func clusterIntro(_ sim: Simulation) -> String {
+    public static func clusterIntro(_ sim: Simulation, style: ViewStyle = .standard) -> String {
         switch sim.model {
         case .leaderless: break
         case .singleLeader(let c):
@@ -30,7 +46,7 @@ public enum Views {
                 + (c.sync > 0 ? " (\(followers.prefix(c.sync).joined(separator: " ")) synchronously)" : " (asynchronously)")
                 + "\nwrites go to the leader; reads may go to any node (get KEY via NODE)"
         case .multiLeader(let c):
-            let homes = "c1 writes to A, c2 to B, …"
+            let homes = "c1 writes to A, c2 to B, and so on"
             var how: String
             switch c.topology {
             case .allToAll: how = "every leader sends its writes to every other leader"
@@ -48,14 +64,14 @@ public enum Views {
         let c = sim.config
         let overlap = c.w + c.r > c.n
         lines.append(
-            "quorums: w + r = \(c.w + c.r) \(overlap ? ">" : "≤") n = \(c.n): "
+            "quorums: w + r = \(c.w + c.r) \(overlap ? ">" : (style.unicode ? "≤" : "<=")) n = \(c.n): "
                 + (overlap ? "every read quorum overlaps every write quorum" : "a read may miss the latest acknowledged write"))
         return lines.joined(separator: "\n")
     }
 
     // MARK: messages
 
-    public static func messages(_ sim: Simulation) -> String {
+    public static func messages(_ sim: Simulation, style: ViewStyle = .standard) -> String {
         let flight = sim.inFlight
         if flight.isEmpty { return "no messages in flight" }
         var rows = [["id", "link", "kind", "carries", "sent", ""]]
@@ -68,14 +84,21 @@ public enum Views {
                 "step \(envelope.sentStep)", status,
             ])
         }
-        return "\(flight.count) message(s) in flight, in delivery order:\n" + table(rows)
+        return "\(flight.count) message(s) in flight, in delivery order:\n" + table(rows, width: style.width)
     }
 
     // MARK: state
 
-    static func versionText(_ version: Version, now: UInt64) -> String {
-        if version.isTombstone { return "tombstone \(version.label) age \(now - version.writtenAt)" }
-        return "\(version.valueText) \(version.label)"
+    /// Hints each node holds for others (hinted handoff). The place where the model's hints
+    /// enter the state view: nothing until the leaderless model keeps hints.
+    static func hints(_ sim: Simulation) -> [HintRow] {
+        var rows: [HintRow] = []
+        for (index, replica) in sim.replicas.enumerated() {
+            for hint in replica.hints {
+                rows.append(HintRow(holder: .replica(index), intendedFor: hint.owner, key: hint.key, versions: hint.versions))
+            }
+        }
+        return rows.sorted { ($0.key, $0.holder, $0.intendedFor) < ($1.key, $1.holder, $1.intendedFor) }
     }
 
     /// Leader-based replication state: roles, log positions, buffers.
@@ -104,38 +127,9 @@ public enum Views {
         }
     }
 
-    public static func state(_ sim: Simulation, key: String?) -> String {
-        let keys = key.map { [$0] } ?? (sim.replicas.flatMap(\.keys) + hintedKeys(sim)).uniqueSorted
-        let summary = replicationSummary(sim)
-        if keys.isEmpty {
-            return (summary + ["no replica holds any key yet (time t\(sim.now))"]).joined(separator: "\n")
-        }
-        var out: [String] = summary
-        for key in keys {
-            let primaries = sim.primaries(for: key)
-            var rows: [[String]] = []
-            var distinct = Set<[Dot]>()
-            for (index, replica) in sim.replicas.enumerated() {
-                let node = Address.replica(index)
-                let versions = replica.store[key] ?? []
-                let isPrimary = primaries.contains(node)
-                if versions.isEmpty && !isPrimary { continue }
-                if isPrimary { distinct.insert(versions.map(\.dot)) }
-                var cells = versions.map { versionText($0, now: sim.now) }
-                if cells.isEmpty { cells = ["(nothing)"] }
-                var flags: [String] = []
-                if versions.filter({ !$0.isTombstone }).count > 1 || versions.count > 1 { flags.append("\(versions.count) siblings") }
-                if sim.faults.isCrashed(node) { flags.append("crashed") }
-                if !isPrimary { flags.append("not a primary") }
-                rows.append(["  \(node.name)", cells.joined(separator: " | "), flags.joined(separator: ", ")])
-            }
-            let diverge = distinct.count > 1 ? "  <-- replicas disagree" : ""
-            out.append(
-                (sim.model.isLeaderless ? "\(key)  (primaries \(primaries.map(\.name).joined(separator: " ")))" : key) + diverge)
-            out.append(table(rows))
-            out += hintLines(sim, key: key)
-        }
-        return out.joined(separator: "\n")
+    public static func state(_ sim: Simulation, key: String?, style: ViewStyle = .standard) -> String {
+        let table = StateText.render(StateModel.build(sim, key: key, hints: hints(sim)), style: style)
+        return (replicationSummary(sim) + [table]).joined(separator: "\n")
     }
 
     public static func stateJSON(_ sim: Simulation, key: String?) -> JSON {
@@ -178,7 +172,7 @@ public enum Views {
 
     // MARK: history
 
-    public static func history(_ sim: Simulation) -> String {
+    public static func history(_ sim: Simulation, style: ViewStyle = .standard) -> String {
         if sim.history.isEmpty { return "no client operations yet" }
         var rows = [["op", "client", "operation", "started", "ended", "result"]]
         for record in sim.history {
@@ -199,157 +193,46 @@ public enum Views {
             let text = record.text + (record.via.map { " via \($0.name)" } ?? "") + (record.blind ? " blind" : "")
             rows.append(["\(record.op)", record.client.name, text, started, ended, result])
         }
-        return table(rows)
+        return table(rows, width: style.width)
     }
 
     // MARK: topology
 
-    public static func topology(_ sim: Simulation) -> String {
-        var lines = ["\(sim.model.name) cluster: \(sim.model.summary.dropFirst(sim.model.name.count + 1))"]
-        let clients = sim.knownClients
-        if sim.model.isLeaderless {
-            let replicas = sim.replicaAddresses.map { node in
-                node.name + (sim.faults.isCrashed(node) ? " (crashed)" : "")
-            }
-            lines.append("replicas: " + replicas.joined(separator: "  ") + "   (leaderless: every replica accepts reads and writes)")
-            lines.append("clients:  " + (clients.isEmpty ? "(none yet)" : clients.map(\.name).joined(separator: "  ")))
-            lines.append(
-                sim.config.coordinator == .client
-                    ? "links:    each client sends to the n=\(sim.config.n) replicas of a key and collects their replies"
-                    : "links:    each client asks one coordinator node, which forwards to the key's n=\(sim.config.n) replicas")
-        } else {
-            for node in sim.replicaAddresses {
-                lines.append("  \(node.name)  \(sim.role(of: node).name)" + (sim.faults.isCrashed(node) ? "  (crashed)" : ""))
-            }
-            lines.append("clients:  " + (clients.isEmpty ? "(none yet)" : clients.map(\.name).joined(separator: "  ")))
-            let replication = sim.modelLinks.filter { $0.from.isReplica && $0.to.isReplica }
-            lines.append("links:    " + replication.map { "\($0.from.name)->\($0.to.name)" }.joined(separator: " "))
-        }
-        if sim.faults.isPartitioned {
-            lines.append(
-                "partition: " + sim.faults.groups.map { "{" + $0.map(\.name).joined(separator: " ") + "}" }.joined(separator: " | "))
-            var cut: [String] = []
-            let everyone = sim.replicaAddresses + clients
-            for (i, a) in everyone.enumerated() {
-                for b in everyone[(i + 1)...] where sim.faults.isCut(a, b) { cut.append("\(a.name)-\(b.name)") }
-            }
-            lines.append("cut links: " + cut.joined(separator: " "))
-        }
-        var counts: [String: Int] = [:]
-        for envelope in sim.inFlight { counts["\(envelope.from.name)->\(envelope.to.name)", default: 0] += 1 }
-        if !counts.isEmpty {
-            lines.append("in flight: " + counts.keys.sorted().map { "\($0) \(counts[$0]!)" }.joined(separator: ", "))
-        }
-        lines.append("time t\(sim.now), step \(sim.step)")
-        return lines.joined(separator: "\n")
+    public static func topology(_ sim: Simulation, style: ViewStyle = .standard) -> String {
+        TopologyText.render(TopologyModel.build(sim), style: style)
+    }
+
+    public static func topologyMermaid(_ sim: Simulation) -> String {
+        TopologyMermaid.render(TopologyModel.build(sim))
     }
 
     // MARK: check
 
-    public static func anomalies(_ anomalies: [Anomaly]) -> String {
+    public static func anomalies(_ anomalies: [Anomaly], style: ViewStyle = .standard) -> String {
         if anomalies.isEmpty { return "no anomalies found" }
-        return "\(anomalies.count) anomal\(anomalies.count == 1 ? "y" : "ies"):\n"
-            + anomalies.map { "- \($0.kind.rawValue) on \($0.key): \($0.detail)" }.joined(separator: "\n")
+        var lines = ["\(anomalies.count) anomal\(anomalies.count == 1 ? "y" : "ies"):"]
+        for anomaly in anomalies {
+            var line = StyledLine("- ")
+            line.append("\(anomaly.kind.rawValue) on \(anomaly.key)", .anomaly)
+            line.append(": " + anomaly.detail)
+            lines += TopologyText.wrapLine(line, style.width, indent: 2).map { $0.render(style) }
+        }
+        return lines.joined(separator: "\n")
     }
 
     // MARK: timeline
 
-    /// A Lamport diagram: one column per participant, time flowing down, one row per delivered,
-    /// dropped or duplicated message, operation start and end, state note and fault.
-    public static func timeline(_ sim: Simulation, last: Int?) -> String {
-        let participants = sim.knownClients + sim.replicaAddresses
-        let columnWidth = 5
-        var position: [Address: Int] = [:]
-        for (index, participant) in participants.enumerated() { position[participant] = index * columnWidth + 2 }
-        let width = participants.count * columnWidth
-        func lifelines() -> [Character] {
-            var line = Array(repeating: Character(" "), count: width)
-            for participant in participants { line[position[participant]!] = "|" }
-            return line
-        }
-        var rows: [(step: UInt32, line: String)] = []
-        func add(_ step: UInt32, _ diagram: [Character], _ label: String) {
-            rows.append((step, String(diagram).trimmingTrailingSpaces.padded(to: width) + "  " + label))
-        }
-        for entry in sim.trace.entries {
-            switch entry.event {
-            case .delivered(let id), .dropped(let id, _):
-                guard let sent = sim.trace.sentEntry(id), case .sent(_, let from, let to, _, let label) = sent.event,
-                    let a = position[from], let b = position[to]
-                else { continue }
-                var line = lifelines()
-                var dropped = false
-                if case .dropped = entry.event { dropped = true }
-                if a < b {
-                    for i in (a + 1)..<b { line[i] = "-" }
-                    line[b - 1] = dropped ? "x" : ">"
-                } else if a > b {
-                    for i in (b + 1)..<a { line[i] = "-" }
-                    line[b + 1] = dropped ? "x" : "<"
-                }
-                let when = sent.step == entry.step ? "" : " (sent \(sent.step))"
-                add(entry.step, line, "\(id)\(when) \(label)" + (dropped ? "  LOST" : ""))
-            case .opStarted(let op, let client, let text):
-                guard let p = position[client] else { continue }
-                var line = lifelines()
-                line[p] = "*"
-                add(entry.step, line, "op \(op) starts: \(text)")
-            case .opCompleted(let op, let client, let ok, let text):
-                guard let p = position[client] else { continue }
-                var line = lifelines()
-                line[p] = ok ? "#" : "!"
-                add(
-                    entry.step, line,
-                    "op \(op) \(ok ? "done" : "failed"): \(text.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingWhitespace } ?? text)"
-                )
-            case .note(let node, _, let text):
-                guard let p = position[node] else { continue }
-                var line = lifelines()
-                line[p] = "o"
-                add(entry.step, line, "\(node.name): \(text)")
-            case .duplicated(let original, let copy):
-                add(entry.step, lifelines(), "\(original) duplicated as \(copy)")
-            case .partitioned(let groups):
-                add(
-                    entry.step, lifelines(),
-                    "== partition \(groups.map { $0.map(\.name).joined(separator: " ") }.joined(separator: " | ")) ==")
-            case .healed:
-                add(entry.step, lifelines(), "== healed ==")
-            case .crashed(let node):
-                var line = lifelines()
-                if let p = position[node] { line[p] = "X" }
-                add(entry.step, line, "\(node.name) crashed")
-            case .recovered(let node):
-                add(entry.step, lifelines(), "\(node.name) recovered")
-            case .ticked(let time):
-                add(entry.step, lifelines(), "-- t\(time) --")
-            case .sent, .command, .cluster:
-                continue
-            }
-        }
-        let shown = last.map { Array(rows.suffix($0)) } ?? rows
-        var header = Array(repeating: Character(" "), count: width)
-        for participant in participants {
-            let name = Array(participant.name)
-            let start = max(0, position[participant]! - (name.count - 1) / 2)
-            for (offset, character) in name.enumerated() where start + offset < width { header[start + offset] = character }
-        }
-        var lines = ["step  " + String(header).trimmingTrailingSpaces]
-        if shown.isEmpty { lines.append("      (nothing has happened yet)") }
-        if let last, rows.count > last { lines.append("      … \(rows.count - last) earlier row(s) not shown") }
-        for row in shown { lines.append(String(row.step).leftPadded(to: 4) + "  " + row.line) }
-        let flight = sim.inFlight
-        if !flight.isEmpty {
-            lines.append("in flight:")
-            for envelope in flight {
-                let held = sim.isDeliverable(envelope) ? "" : "  (held: link cut)"
-                lines.append(
-                    "      \(envelope.id) \(envelope.from.name)->\(envelope.to.name) (sent \(envelope.sentStep)) \(envelope.payload.label)\(held)"
-                )
-            }
-        }
-        lines.append("legend: * op starts  # op done  ! op failed  o state change  -> delivered  x lost  X crash")
-        return lines.joined(separator: "\n")
+    /// A Lamport diagram of the last `last` rows (all when nil): one column per participant,
+    /// time flowing down. `anomalies` are what `check` finds (nil: not run).
+    public static func timeline(
+        _ sim: Simulation, last: Int?, style: ViewStyle = .standard, anomalies: [Anomaly]? = nil, anomalyNote: String? = nil
+    ) -> String {
+        TimelineText.render(
+            TimelineModel.build(sim, last: last, anomalies: anomalies, anomalyNote: anomalyNote), sim: sim, style: style)
+    }
+
+    public static func timelineMermaid(_ sim: Simulation, last: Int?, anomalies: [Anomaly]? = nil, anomalyNote: String? = nil) -> String {
+        TimelineMermaid.render(sim, last: last, anomalies: anomalies, anomalyNote: anomalyNote)
     }
 }
 

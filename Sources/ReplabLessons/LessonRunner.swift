@@ -30,6 +30,10 @@ public struct LessonRunner: Sendable {
     public let seed: UInt64
     private let files: FileAccess?
     public private(set) var world: LessonWorld
+    /// How views are drawn; kept when `back` and `again` rebuild the cluster.
+    public var style: ViewStyle = .standard {
+        didSet { world.style = style }
+    }
     /// The current step, from 0.
     public private(set) var stepIndex = 0
     public private(set) var phase: Phase
@@ -141,7 +145,7 @@ public struct LessonRunner: Sendable {
     /// Rebuilds the cluster as it was when step `index` began, by replaying the lesson's
     /// commands of the steps before it in a fresh session.
     private mutating func restore(toStartOf index: Int) {
-        var fresh = LessonWorld(seed: seed, files: files)
+        var fresh = LessonWorld(seed: seed, files: files, style: style)
         for step in lesson.steps[..<index] {
             for command in step.commands where !command.text.hasPrefix("#") { _ = fresh.execute(command.text) }
         }

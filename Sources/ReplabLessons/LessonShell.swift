@@ -19,12 +19,22 @@ public struct LessonShell {
         self.catalog = catalog
     }
 
+    /// How views are drawn (the terminal's character set, colour and width), for the session and
+    /// any lesson it runs.
+    public var style: ViewStyle = .standard {
+        didSet {
+            session.style = style
+            runner?.style = style
+        }
+    }
+
     public var prompt: String { runner?.prompt ?? "replab> " }
 
     /// Starts a lesson (the prompt's `lesson NAME`, or `replab lesson NAME`) and returns its
     /// opening, or the error that names the lesson file and line.
     public mutating func start(_ lesson: Lesson) -> String {
         var runner = LessonRunner(lesson: lesson, seed: seed, files: files)
+        runner.style = style
         let text = runner.start()
         self.runner = runner
         return text

@@ -31,8 +31,14 @@ public struct LessonWorld: Sendable {
         var label: String { "\(client)'s \(kind) \(key) (op \(op))" }
     }
 
-    public init(seed: UInt64, files: FileAccess?) {
-        session = Session(seed: seed, files: files)
+    public init(seed: UInt64, files: FileAccess?, style: ViewStyle = .standard) {
+        session = Session(seed: seed, files: files, style: style)
+    }
+
+    /// How views are drawn (character set, colour, width): the terminal's, passed in.
+    public var style: ViewStyle {
+        get { session.style }
+        set { session.style = newValue }
     }
 
     /// Runs one line in the session and remembers the operations it completed.

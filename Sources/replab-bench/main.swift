@@ -4,6 +4,7 @@
 //   replab-bench w1 [OPS]       W1 quorum throughput on the kernel (default 100000 ops)
 //   replab-bench pbs [TRIALS]   PBS Monte Carlo sampling (default 1000000 trials)
 //   replab-bench paper [TRIALS] the PBS paper's published figures, reproduced (default 1000000)
+//   replab-bench timeline [EVENTS]   show timeline last=20 on a trace of EVENTS entries (default 1000000)
 
 import ReplabPBS
 
@@ -31,7 +32,8 @@ func writeStandardError(_ text: String) {
 /// Prints the usage line to standard error and exits with status 2.
 func fail() -> Never {
     writeStandardError(
-        "usage: replab-bench w1 [OPS] | pbs [TRIALS] | paper [TRIALS]   (positive integers; defaults 100000, 1000000, 1000000)\n")
+        "usage: replab-bench w1 [OPS] | pbs [TRIALS] | paper [TRIALS] | timeline [EVENTS]   (positive integers; defaults 100000, 1000000, 1000000, 1000000)\n"
+    )
     exit(2)
 }
 
@@ -84,6 +86,8 @@ case "paper":
     let report = PBSPaper.check(trials: trials)
     print(report.text)
     exit(report.passed ? 0 : 1)
+case "timeline":
+    runTimelineBench(events: size(arguments.dropFirst(), default: 1_000_000, limit: 50_000_000))
 default:
     fail()
 }

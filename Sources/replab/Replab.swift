@@ -30,12 +30,17 @@ struct Interactive: ParsableCommand {
 
     @Option(help: "The seed of every random choice.") var seed: UInt64 = 0
     @Option(help: "The folder of guided lessons (default: Lessons/ here or above the executable).") var lessonsDir: String?
+    @Option(help: "Colour: auto (when standard output is a terminal and NO_COLOR is unset), always or never.")
+    var color: ColorChoice = .auto
+    @Flag(help: "Draw views with ASCII characters only.") var ascii = false
 
     func run() throws {
         let folder = lessonsDir
-        let shell = LessonShell(
-            session: Session(seed: seed, files: LocalFiles()), seed: seed, files: LocalFiles(),
+        let style = TTY.style(color: color, ascii: ascii, environment: environment())
+        var shell = LessonShell(
+            session: Session(seed: seed, files: LocalFiles(), style: style), seed: seed, files: LocalFiles(),
             catalog: { LessonFolder.catalog(LessonFolder.locate(explicit: folder)) })
+        shell.style = style
         var host = SessionHost(shell: shell)
         REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
     }
@@ -48,7 +53,13 @@ struct SessionHost: REPLHost {
     var prompt: String { shell.prompt }
 
     mutating func handle(line: String) -> (output: String, quit: Bool) {
-        shell.handle(line)
+        // The terminal may have been resized since the last command.
+        if let columns = TTY.columns {
+            var style = shell.style
+            style.width = max(ViewStyle.minimumWidth, columns)
+            shell.style = style
+        }
+        return shell.handle(line)
     }
 
     func completions(line: String, word: String) -> [String] {
@@ -93,9 +104,15 @@ struct RunScripts: ParsableCommand {
             return value
         }) var seed: UInt64 = 0
     @Flag(help: "Print one JSON object per command.") var json = false
+    @Option(help: "Colour: auto (when standard output is a terminal and NO_COLOR is unset), always or never.")
+    var color: ColorChoice = .auto
+    @Flag(help: "Draw views with ASCII characters only.") var ascii = false
 
     func run() throws {
-        var runner = ScriptRunner(seed: seed, json: json)
+        var style = TTY.style(color: color, ascii: ascii, environment: environment())
+        // JSON is for programs: no colour in its text.
+        if json { style.color = false }
+        var runner = ScriptRunner(seed: seed, json: json, style: style)
         let files = LocalFiles()
         for file in self.files {
             if file == "-" {

@@ -22,8 +22,10 @@ func goldenFolder(_ file: String = #filePath) -> URL {
 }
 
 /// Compares `actual` with a golden file; `RECORD_GOLDEN=1` rewrites it instead.
-func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let url = goldenFolder().appendingPathComponent(name)
+func assertGolden(
+    _ actual: String, _ name: String, folder: URL = goldenFolder(), sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let url = folder.appendingPathComponent(name)
     if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
         try actual.write(to: url, atomically: true, encoding: .utf8)
         return

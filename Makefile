@@ -51,7 +51,9 @@ mermaid-check:
 	    name=$$(basename "$$lesson" .md); \
 	    "$$bin" lesson "$$lesson" --export "$$exports/$$name" >/dev/null || { echo "export of $$lesson failed"; exit 1; }; \
 	  done; \
-	  files="$$(ls Tests/corpus/golden/*.mmd) $$(ls "$$exports"/*/*.mmd)"; \
+	  printf 'pbs compare r=1 r=2 dist=lnkd-disk trials=2000\nexport pbs %s/pbs.mmd\n' "$$exports" | "$$bin" run - >/dev/null \
+	    || { echo "export pbs failed"; exit 1; }; \
+	  files="$$(ls Tests/corpus/golden/*.mmd) $$(ls "$$exports"/*/*.mmd) $$exports/pbs.mmd"; \
 	  out=$$("$(MERMAID_CHECK)" $$files 2>&1); status=$$?; \
 	  echo "$$out" | grep -v '^ok ' || true; \
 	  if [ $$status -ne 0 ]; then echo "mermaid-check: some diagrams do not render"; exit 1; fi; \

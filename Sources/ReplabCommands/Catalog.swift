@@ -264,7 +264,7 @@ public enum Catalog {
                 """,
             example: "show timeline last=20"),
         CommandHelp(
-            name: "export", group: "See it", syntax: "export topology|timeline|state|session FILE",
+            name: "export", group: "See it", syntax: "export topology|timeline|state|session|pbs FILE",
             summary: "write a view or the whole session to a file; the extension picks the format",
             detail: """
                 FILE.mmd   Mermaid: topology (flowchart) or timeline (sequenceDiagram)
@@ -273,6 +273,8 @@ public enum Catalog {
                            the cluster, the script so far, topology, timeline, state table and anomalies
                 FILE.json  JSON: the topology, the state, or (timeline, session) the full trace, in the
                            format docs/trace-format.md describes
+                export pbs FILE writes the plot of the last pbs (or pbs compare) result: .mmd a Mermaid
+                xychart-beta for slides, .txt the table and ASCII plot, .json its numbers, .md both.
                 The file is written whole or not at all; a missing folder or an unwritable place is an
                 error and the session goes on.
                 """,

@@ -112,12 +112,12 @@ public enum Parser {
             return .check
         case "export":
             guard let what = words.next() else {
-                throw CommandError("export needs what and where: export topology|timeline|state|session FILE")
+                throw CommandError("export needs what and where: export topology|timeline|state|session|pbs FILE")
             }
-            let kinds = ["topology", "timeline", "state", "session"]
+            let kinds = ["topology", "timeline", "state", "session", "pbs"]
             guard kinds.contains(what.text) else {
                 throw CommandError(
-                    "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session"
+                    "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session, pbs"
                 )
             }
             let path = try words.path(usage: "export \(what.text) FILE")

@@ -81,6 +81,8 @@ public struct Session: Sendable {
     private var undoStack: [Snapshot] = []
     private let files: FileAccess?
     private var loadDepth = 0
+    /// The last `pbs` result, for `export pbs FILE`.
+    private var lastPBS: PBSOutput? = nil
     /// How views are drawn (colour, character set, width): the executable's choice, plus
     /// `set ascii on|off`. Not part of the simulation: undo leaves it alone.
     public var style: ViewStyle
@@ -367,6 +369,21 @@ public struct Session: Sendable {
             let anomalies = Checker.check(sim)
             result.anomalies = anomalies
             result.output = Views.anomalies(anomalies, style: style)
+        case .export("pbs", let path):
+            let format = try Export.format(of: path)
+            guard let files else { throw CommandError("this session cannot write files") }
+            guard let pbs = lastPBS else {
+                throw CommandError("no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
+            }
+            let text: String
+            switch format {
+            case .mermaid: text = pbs.mermaid + "\n"
+            case .text: text = asciiFallback(pbs.text) + "\n"
+            case .json: text = JSON.object([("pbs", .raw(pbs.json))]).text + "\n"
+            case .markdown: text = "# Probabilistically bounded staleness\n\n```text\n\(pbs.text)\n```\n\n```mermaid\n\(pbs.mermaid)\n```\n"
+            }
+            try files.write(text, to: path)
+            result.output = "exported the last pbs result to \(path) (\(format == .mermaid ? "a Mermaid xychart-beta plot" : format.name))"
         case .export(let what, let path):
             let sim = try cluster()
             let format = try Export.format(of: path)
@@ -424,6 +441,7 @@ public struct Session: Sendable {
         case .pbs(let args):
             switch PBSCommand.run(args, defaultSeed: seed) {
             case .success(let output):
+                lastPBS = output
                 result.output = output.text
                 result.extra.append(("pbs", .raw(output.json)))
             case .failure(let error):
@@ -695,7 +713,7 @@ public struct Session: Sendable {
             case "help":
                 candidates = Catalog.names
             case "export":
-                candidates = ["topology", "timeline", "state", "session"]
+                candidates = ["topology", "timeline", "state", "session", "pbs"]
             case "pbs":
                 candidates = PBSCommand.optionNames
             default:

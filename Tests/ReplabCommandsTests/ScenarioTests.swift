@@ -215,6 +215,22 @@ import Testing
         #expect(session.log == ["cluster leaderless", "put x 1"])
     }
 
+    @Test func exportPBSWritesTheLastPlot() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replab-pbs-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var session = Session(files: LocalFiles())
+        let path = folder.appendingPathComponent("plot.mmd").path
+        #expect(session.execute("export pbs \(path)").error == "no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
+        #expect(session.execute("pbs trials=1000 t=0,5").ok)
+        #expect(session.execute("export pbs \(path)").output == "exported the last pbs result to \(path) (a Mermaid xychart-beta plot)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("xychart-beta"))
+        #expect(session.execute("export pbs \(folder.path)/plot.json").ok)
+        let json = try String(contentsOfFile: folder.path + "/plot.json", encoding: .utf8)
+        #expect(json.hasPrefix("{\"pbs\":{\"points\":[{\"t\":0,"))
+    }
+
     @Test func fileErrorsAreClear() {
         var session = Session(files: LocalFiles())
         _ = session.execute("cluster leaderless")

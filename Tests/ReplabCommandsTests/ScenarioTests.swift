@@ -221,7 +221,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         var session = Session(files: LocalFiles())
         let path = folder.appendingPathComponent("plot.mmd").path
-        #expect(session.execute("export pbs \(path)").error == "no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
+        #expect(
+            session.execute("export pbs \(path)").error
+                == "no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
         #expect(session.execute("pbs trials=1000 t=0,5").ok)
         #expect(session.execute("export pbs \(path)").output == "exported the last pbs result to \(path) (a Mermaid xychart-beta plot)")
         let text = try String(contentsOfFile: path, encoding: .utf8)

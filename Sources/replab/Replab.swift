@@ -151,8 +151,11 @@ struct PBS: ParsableCommand {
     var options: [String] = []
 
     func run() throws {
+        // Options after the first pass through untouched, so --json may come last too.
+        let json = self.json || options.contains("--json")
+        let words = options.filter { $0 != "--json" }
         var session = Session(seed: seed)
-        let result = session.execute((["pbs"] + options.map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " "))
+        let result = session.execute((["pbs"] + words.map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " "))
         if json {
             emit(result.json.text + "\n")
         } else {

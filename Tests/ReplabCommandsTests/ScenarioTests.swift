@@ -330,6 +330,15 @@ import Testing
         #expect(!output.contains("put x 3"))
     }
 
+    @Test func pbsFromTheCommandLine() throws {
+        let (status, json) = try runReplab(["pbs", "n=3", "r=2", "w=2", "trials=1000", "t=0", "--json"])
+        #expect(status == 0)
+        #expect(json.contains(#""pbs":{"points":[{"t":0,"consistent":1}]"#))
+        let (bad, error) = try runReplab(["pbs", "r=5"])
+        #expect(bad == 1)
+        #expect(error == "error: r=5 is larger than n=3: a read can wait for at most n replicas (1 ≤ r ≤ n)\n")
+    }
+
     @Test func pipedInputGetsNoPrompt() throws {
         let (status, output) = try runReplab([], input: "cluster leaderless\nhelp put\nquit\nput x 1\n")
         #expect(status == 0)

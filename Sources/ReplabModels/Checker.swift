@@ -42,16 +42,31 @@ public enum Checker {
     /// stale-read: a read that returned no version of a write acknowledged before the read
     /// began, and nothing newer. Only writes that no other such write superseded count.
     static func staleReads(_ history: [OperationRecord], _ resolution: Resolution) -> [Anomaly] {
+        // One sweep per key: acknowledged writes in the order they completed, reads in the order
+        // they began (history order). The frontier holds the writes acknowledged so far that no
+        // other such write supersedes (reflection is transitive, so a write superseded once stays
+        // out). Linear in the history for each key, not quadratic in it.
+        var writes: [String: [OperationRecord]] = [:]
+        for record in history where record.isWrite && record.isAcknowledged && record.written != nil {
+            writes[record.key, default: []].append(record)
+        }
+        for key in writes.keys { writes[key]!.sort { ($0.endStep!, $0.op) < ($1.endStep!, $1.op) } }
+        var next: [String: Int] = [:]
+        var frontier: [String: [OperationRecord]] = [:]
         var found: [Anomaly] = []
         for read in history where read.kind == .get && read.isAcknowledged {
-            let before = history.filter {
-                $0.isWrite && $0.key == read.key && $0.isAcknowledged && ($0.endStep ?? .max) < read.startStep
-                    && $0.written != nil
+            let keyWrites = writes[read.key] ?? []
+            var index = next[read.key] ?? 0
+            var latest = frontier[read.key] ?? []
+            while index < keyWrites.count, keyWrites[index].endStep! < read.startStep {
+                let write = keyWrites[index]
+                latest.removeAll { reflects(write.written!, $0.written!, resolution) }
+                if !latest.contains(where: { reflects($0.written!, write.written!, resolution) }) { latest.append(write) }
+                index += 1
             }
-            let latest = before.filter { w in
-                !before.contains { other in other.op != w.op && reflects(other.written!, w.written!, resolution) }
-            }
-            for write in latest where write.kind.writesValue {
+            next[read.key] = index
+            frontier[read.key] = latest
+            for write in latest.sorted(by: { $0.op < $1.op }) where write.kind.writesValue {
                 let version = write.written!
                 if !read.read.contains(where: { reflects($0, version, resolution) }) {
                     let got = read.read.isEmpty ? "not found" : Message.describe(read.read)
@@ -72,11 +87,11 @@ public enum Checker {
     static func lostWrites(_ simulation: Simulation) -> [Anomaly] {
         let history = simulation.history
         var found: [Anomaly] = []
+        var writesByKey: [String: [Version]] = [:]
+        for record in history { if let written = record.written { writesByKey[record.key, default: []].append(written) } }
         for write in history where write.kind.writesValue && write.isAcknowledged {
             guard let version = write.written else { continue }
-            let superseded = history.contains { other in
-                other.op != write.op && other.written.map { $0.supersedes(version) } == true
-            }
+            let superseded = (writesByKey[write.key] ?? []).contains { other in other.dot != version.dot && other.supersedes(version) }
             if superseded { continue }
             var heldLive = false
             var heldCrashed: [Address] = []

@@ -554,20 +554,9 @@ extension Simulation {
             let how = multiResolution == .union ? "kept both; reads see the union" : "kept as siblings"
             record(
                 .note(me, kind: "conflict", text: "conflict on \(key): \(count) concurrent versions \(how): \(Message.describe(versions))"))
-        case .lwwWon(let discarded):
-            record(
-                .note(
-                    me, kind: "conflict",
-                    text:
-                        "conflict on \(key): LWW keeps \(write.version.valueText) (ts \(write.version.timestamp)), discards \(discarded.map { "\($0.valueText) (ts \($0.timestamp))" }.joined(separator: ", "))"
-                ))
-        case .lwwLost(let kept):
-            record(
-                .note(
-                    me, kind: "conflict",
-                    text:
-                        "conflict on \(key): LWW keeps \(kept.valueText) (ts \(kept.timestamp)), discards \(write.version.valueText) (ts \(write.version.timestamp))"
-                ))
+        case .lwwWon, .lwwLost:
+            let summary = outcome.lwwSummary(key: key, incoming: write.version) ?? ""
+            record(.note(me, kind: "conflict", text: "conflict on \(key): \(summary)"))
         default:
             break
         }

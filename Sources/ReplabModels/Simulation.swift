@@ -423,20 +423,8 @@ public struct Simulation: Sendable {
             }
         case .sibling(let count):
             record(.note(node, kind: "sibling", text: "\(prefix)\(key) has \(count) siblings: \(Message.describe(versions))"))
-        case .lwwWon(let discarded):
-            record(
-                .note(
-                    node, kind: "lww",
-                    text:
-                        "\(prefix)LWW kept \(key)=\(version.valueText) (ts \(version.timestamp)), discarded \(discarded.map { "\($0.valueText) (ts \($0.timestamp))" }.joined(separator: ", "))"
-                ))
-        case .lwwLost(let kept):
-            record(
-                .note(
-                    node, kind: "lww",
-                    text:
-                        "\(prefix)LWW discarded \(key)=\(version.valueText) (ts \(version.timestamp)), kept \(kept.valueText) (ts \(kept.timestamp))"
-                ))
+        case .lwwWon, .lwwLost:
+            record(.note(node, kind: "lww", text: prefix + (outcome.lwwSummary(key: key, incoming: version) ?? "")))
         case .removed(let removed):
             record(.note(node, kind: "delete", text: "\(prefix)\(key) removed outright (\(removed.count) version(s)); no tombstone kept"))
         }

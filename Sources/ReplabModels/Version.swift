@@ -198,3 +198,19 @@ public enum VersionMerge {
         versions.reduce(VersionVector()) { $0.merged(with: $1.clock) }
     }
 }
+
+extension MergeOutcome {
+    /// What last-write-wins did, for a note: `LWW keeps x=7 (ts 2), discards 5 (ts 1)`; nil when
+    /// LWW threw nothing away.
+    public func lwwSummary(key: String, incoming: Version) -> String? {
+        func stamped(_ version: Version) -> String { "\(version.valueText) (ts \(version.timestamp))" }
+        switch self {
+        case .lwwWon(let discarded):
+            return "LWW keeps \(key)=\(stamped(incoming)), discards \(discarded.map(stamped).joined(separator: ", "))"
+        case .lwwLost(let kept):
+            return "LWW keeps \(key)=\(stamped(kept)), discards \(stamped(incoming))"
+        default:
+            return nil
+        }
+    }
+}

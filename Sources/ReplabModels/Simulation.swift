@@ -371,6 +371,20 @@ public struct Simulation: Sendable {
         }
         record(.delivered(id))
         handle(envelope)
+        retireSettledOperations()
+    }
+
+    /// Forgets the bookkeeping of operations that are over and that no reply still in the
+    /// network can matter to (read repair uses late replies, so a leaderless client keeps a
+    /// finished read until every replica it asked has answered). Keeps `pending` small, so a
+    /// long session does not copy an ever-growing table at every command.
+    mutating func retireSettledOperations() {
+        let settled = pending.filter { _, state in
+            guard state.done else { return false }
+            guard model.isLeaderless, config.coordinator == .client else { return true }
+            return Set(state.acks + state.replies).count >= state.targets.count
+        }
+        for op in settled.keys { pending[op] = nil }
     }
 
     /// Loses a message.
@@ -529,6 +543,7 @@ public struct Simulation: Sendable {
         beginStep()
         now += 1
         record(.ticked(now))
+        defer { retireSettledOperations() }
         for timer in timers.takeDue(atOrBefore: now) {
             switch timer.payload {
             case .opTimeout(let op):
@@ -543,11 +558,9 @@ public struct Simulation: Sendable {
                     }
                     fail(op: op, reason: reason)
                 }
-                if let entry = coordinating[op] {
-                    var closed = entry
-                    closed.state.done = true
-                    coordinating[op] = closed
-                }
+                // Its time is up: whatever still arrives for it is ignored (read repair included).
+                pending[op] = nil
+                coordinating[op] = nil
             }
         }
         checkAutomaticFailover()

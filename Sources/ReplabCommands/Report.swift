@@ -70,7 +70,8 @@ enum Report {
             }
         }
         flushTicks()
-        return lines.map { StyledLine($0.0, $0.1).render(style) }.joined(separator: "\n")
+        return lines.flatMap { text, tone in wrapProse(text, width: style.width).map { StyledLine($0, tone).render(style) } }
+            .joined(separator: "\n")
     }
 
     static func link(_ id: MessageID, _ simulation: Simulation) -> String {

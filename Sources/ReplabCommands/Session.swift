@@ -207,7 +207,8 @@ public struct Session: Sendable {
         }
         result.completed = sim.completions
         let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
-        result.output = ([report] + sim.notes).filter { !$0.isEmpty }.joined(separator: "\n")
+        let notes = sim.notes.flatMap { note in note.split(separator: "\n").flatMap { wrapProse(String($0), width: style.width) } }
+        result.output = ([report] + notes).filter { !$0.isEmpty }.joined(separator: "\n")
         sim.completions = []
         sim.notes = []
         simulation = sim
@@ -476,7 +477,7 @@ public struct Session: Sendable {
                 } else {
                     sim.notes.append(
                         c.sync == 0
-                            ? "   the leader applies and logs it, answers at once, then ships it to the followers"
+                            ? "   the leader applies and logs it, answers at once, then ships it to followers"
                             : "   the leader logs it and answers once "
                                 + sim.synchronousFollowers(of: sim.currentLeader).map(\.name).joined(separator: " and ")
                                 + (c.sync == 1 ? " confirms" : " confirm"))

@@ -228,6 +228,18 @@ extension Array where Element == StyledLine {
     func render(_ style: ViewStyle) -> String { map { $0.render(style) }.joined(separator: "\n") }
 }
 
+/// A line of a command's report, broken to fit `width` columns: continuation lines are indented
+/// five columns past the line's own indentation (deeper than a report's three-column sub-items),
+/// so a wrapped note still reads as one item.
+func wrapProse(_ line: String, width: Int) -> [String] {
+    guard displayWidth(line) > width else { return [line] }
+    let lead = line.prefix { $0 == " " }.count
+    let margin = String(repeating: " ", count: lead)
+    let indent = String(repeating: " ", count: lead + 5)
+    let parts = wrap(String(line.dropFirst(lead)), width: max(20, width - lead - 5), firstWidth: max(20, width - lead))
+    return [margin + parts[0]] + parts.dropFirst().map { indent + $0 }
+}
+
 /// Breaks `text` into lines of at most `width` columns (the first line: `firstWidth`, when
 /// given), at spaces where it can and inside a word only when the word alone is too long.
 /// Never returns an empty array.

@@ -49,7 +49,7 @@ import Testing
         ])
         #expect(results[6].output.contains("=> c2 get x: not found (replies from A, C)"))
         #expect(
-            results[6].output.contains(
+            results[6].output.unwrapped.contains(
                 "   c2: op 2 missed x=1 {c1:1}, held as a hint by B (for C) and D (for A): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
             ))
         #expect(anomalies(session).contains(.staleRead))
@@ -97,7 +97,7 @@ import Testing
         for (index, key) in ["a", "b", "cart", "d", "x", "y"].enumerated() { lines.append("put \(key) \(index)") }
         lines += ["run", "put cart 7", "deliver c1->A c1->B", "drop c1->C", "run", "anti-entropy A C", "run", "anti-entropy A C", "run"]
         let (session, results) = play(lines)
-        let exchange = results[13].output
+        let exchange = results[13].output.unwrapped
         #expect(exchange.contains("merkle #1 copy cart=7 {c1:2}"))
         #expect(
             exchange.contains(
@@ -105,7 +105,7 @@ import Testing
         // Only the differing key was written at C.
         #expect(exchange.components(separatedBy: "C: anti-entropy: ").count == 2)
         #expect(
-            results[15].output.contains(
+            results[15].output.unwrapped.contains(
                 "C: anti-entropy #2 with A done: the roots agree; 1 hash and 0 versions crossed in 1 message (a full copy: 12 versions)"))
         #expect(session.simulation!.merkleTree(of: .replica(0)) == session.simulation!.merkleTree(of: .replica(2)))
     }
@@ -153,10 +153,10 @@ import Testing
         for index in 1...101 { lines += ["put x \(index) blind", "run"] }
         let (session, results) = play(lines)
         #expect(
-            results[52].output.contains(
+            results[52].output.unwrapped.contains(
                 "   A: warning: x has 26 siblings, more than 25 (Riak warns at 25 and refuses writes beyond 100)"))
         #expect(
-            results[202].output.contains(
+            results[202].output.unwrapped.contains(
                 "=> c1 put x=101: FAILED: A refused it: x would have 101 siblings, more than 100 (Riak's max_siblings); read x and write back with its context to resolve them"
             ))
         #expect(session.simulation!.replicas.allSatisfy { $0.store["x"]?.count == 100 })
@@ -200,7 +200,9 @@ import Testing
 
     @Test func sloppyWithoutFallbacksSaysSo() {
         let (_, results) = play(["cluster leaderless", "set sloppy on"])
-        #expect(results[1].output.hasSuffix("(with nodes = n = 3 there are no fallbacks: build the cluster with nodes > n to see them)"))
+        #expect(
+            results[1].output.unwrapped.hasSuffix(
+                "(with nodes = n = 3 there are no fallbacks: build the cluster with nodes > n to see them)"))
     }
 
     @Test func hintsAppearInJSON() {

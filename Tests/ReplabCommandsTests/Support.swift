@@ -71,3 +71,24 @@ func runReplab(_ arguments: [String], input: String = "") throws -> (Int32, Stri
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+extension String {
+    /// The text with report lines that were wrapped to the width joined again (a line break
+    /// followed by indentation becomes one space), for asserting on whole sentences.
+    var unwrapped: String {
+        var lines = split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard !lines.isEmpty else { return self }
+        var result = lines.removeFirst()
+        var itemLead = result.prefix { $0 == " " }.count
+        for line in lines {
+            let lead = line.prefix { $0 == " " }.count
+            if lead >= itemLead + 5 {
+                result += " " + line.dropFirst(lead)
+            } else {
+                result += "\n" + line
+                itemLead = lead
+            }
+        }
+        return result
+    }
+}

@@ -581,9 +581,6 @@ public struct Simulation: Sendable {
         }
     }
 
-    /// Whether a timer or operation is still waiting.
-    public var hasPendingOperations: Bool { pending.values.contains { !$0.done } }
-
     /// The operations still waiting for their quorum, in op order.
     public var pendingOperations: [OperationRecord] {
         history.filter { $0.outcome == .pending }
@@ -596,9 +593,5 @@ public struct Simulation: Sendable {
         let got = state.kind == .get ? state.replies : state.acks
         let noun = state.kind == .get ? "replies" : "acks"
         return "\(got.count) of \(state.needed) \(noun)" + (got.isEmpty ? "" : " (\(got.map(\.name).joined(separator: ", ")))")
-    }
-
-    public mutating func setTimeNoteForCommand(_ line: String) {
-        record(.command(line))
     }
 }

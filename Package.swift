@@ -23,7 +23,10 @@ let package = Package(
             dependencies: [.product(name: "Collections", package: "swift-collections")],
             swiftSettings: strict),
         // Replication models on top of the kernel: pure handlers that return effects.
-        .target(name: "ReplabModels", dependencies: ["ReplabKernel"], swiftSettings: strict),
+        .target(
+            name: "ReplabModels",
+            dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],
+            swiftSettings: strict),
         // The PBS (probabilistically bounded staleness) Monte Carlo lab; pure computation.
         .target(name: "ReplabPBS", swiftSettings: strict),
         // The command language (parser, session executor, views, checker), independent of any terminal.

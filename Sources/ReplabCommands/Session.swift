@@ -350,12 +350,12 @@ public struct Session: Sendable {
             case .history: result.output = Views.history(sim, style: style)
             case .topology(let mermaid):
                 result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
-            case .timeline(let mermaid, let last):
+            case .timeline(let mermaid, let filter):
                 let (anomalies, note) = Session.anomaliesForViews(sim)
                 result.output =
                     mermaid
-                    ? Views.timelineMermaid(sim, last: last, anomalies: anomalies, anomalyNote: note)
-                    : Views.timeline(sim, last: last, style: style, anomalies: anomalies, anomalyNote: note)
+                    ? Views.timelineMermaid(sim, last: nil, anomalies: anomalies, anomalyNote: note, filter: filter)
+                    : Views.timeline(sim, last: nil, style: style, anomalies: anomalies, anomalyNote: note, filter: filter)
             case .ring(let mermaid):
                 try Session.requireLeaderless(sim, "show ring")
                 result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim)
@@ -370,8 +370,11 @@ public struct Session: Sendable {
             let anomalies = Checker.check(sim)
             result.anomalies = anomalies
             result.output = Views.anomalies(anomalies, style: style)
-        case .export("pbs", let path):
+        case .export("pbs", let path, let options):
             let format = try Export.format(of: path)
+            if options != ExportOptions() {
+                throw CommandError("export pbs FILE takes no options: the plot is the last pbs result as it was drawn")
+            }
             guard let files else { throw CommandError("this session cannot write files") }
             guard let pbs = lastPBS else {
                 throw CommandError("no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
@@ -382,15 +385,19 @@ public struct Session: Sendable {
             case .text: text = asciiFallback(pbs.text) + "\n"
             case .json: text = JSON.object([("pbs", .raw(pbs.json))]).text + "\n"
             case .markdown: text = "# Probabilistically bounded staleness\n\n```text\n\(pbs.text)\n```\n\n```mermaid\n\(pbs.mermaid)\n```\n"
+            case .svg, .html, .shiviz:
+                throw CommandError("export pbs writes .mmd (a Mermaid plot), .md, .txt or .json, not .\(format.rawValue)")
             }
             try files.write(text, to: path)
             result.output = "exported the last pbs result to \(path) (\(format == .mermaid ? "a Mermaid xychart-beta plot" : format.name))"
-        case .export(let what, let path):
+        case .export(let what, let path, let options):
             let sim = try cluster()
             let format = try Export.format(of: path)
+            try Export.check(options, what: what, format: format)
             guard let files else { throw CommandError("this session cannot write files") }
             let (anomalies, note) = Session.anomaliesForViews(sim)
-            let input = Export.Input(sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note)
+            let input = Export.Input(
+                sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note, options: options)
             let text = try Export.render(what, format, input)
             try files.write(text, to: path)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1

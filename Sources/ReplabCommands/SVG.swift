@@ -133,7 +133,7 @@ enum SVGTimeline {
         out.append("  .opstart { fill: \(p.text); } .opok { fill: \(p.ok); } .opfail { fill: \(p.failed); }")
         out.append("  .t-ok { fill: \(p.ok); } .t-fail { fill: \(p.failed); } .t-lost { fill: \(p.lost); } .t-crash { fill: \(p.crash); }")
         out.append("  .t-partition { fill: \(p.partitionText); } .t-anomaly { fill: \(p.anomaly); font-weight: bold; }")
-        out.append("  .anomaly { fill: \(p.anomaly); }")
+        out.append("  .anomaly { fill: \(p.anomaly); } .side { font-size: 11px; }")
         out.append("  .row { fill: \(p.background); fill-opacity: 0; }")
         out.append("  .row.current { fill: \(p.highlight); fill-opacity: 0.55; }")
         out.append("  .name { font-weight: bold; font-size: 16px; } .client { fill: \(p.dim); }")
@@ -165,6 +165,13 @@ enum SVGTimeline {
             let from = max(top, firstTop - 4)
             out.append(
                 "<rect class=\"partition\" x=\"\(left)\" y=\"\(from)\" width=\"\(diagramRight - left + 40)\" height=\"\(end - from)\"/>")
+            // Which side of the cut each lane is on, at the top of the band.
+            for (index, group) in partition.groups.enumerated() {
+                for lane in group {
+                    guard let x = laneX[lane] else { continue }
+                    out.append("<text class=\"t-partition side\" x=\"\(x + 5)\" y=\"\(from + 12)\">side \(index + 1)</text>")
+                }
+            }
         }
         // Lanes, broken where the node was down.
         out.append("<g class=\"lanes\">")

@@ -291,7 +291,11 @@ struct TimelineScene {
         }
         func anomalyItem(_ anomaly: Anomaly, step: UInt32, time: UInt64) -> Item {
             var lanes: [Address] = []
-            if let op = anomaly.ops.first, op >= 1, op <= history.count { lanes = [history[op - 1].client] }
+            if let op = anomaly.ops.first, op >= 1, op <= history.count {
+                lanes = [history[op - 1].client]
+            } else {
+                lanes = sim.primaries(for: anomaly.key).sorted()
+            }
             return Item(
                 step: step, time: time, lanes: lanes, kind: .anomaly,
                 text: "check: \(anomaly.kind.rawValue) on \(anomaly.key): \(anomaly.detail)",

@@ -5,7 +5,7 @@ Usage: session_page.py REPLAB_BINARY [SCREENSHOT_DIR]
 
 1. Plays a short session with replab (a lost write under last-write-wins, a drop, a crash and a
    partition) and exports `session.html` and `timeline.svg` (light and dark).
-2. Parses every SVG as XML and checks that each delayed message's arrow slants down (y2 > y1).
+2. Parses every SVG (those exported and the golden ones of the Swift tests) as XML and checks that each delayed message's arrow slants down (y2 > y1).
 3. Opens the page in real headless Chromium (Debian's chromium-headless-shell, driven by
    Playwright with executable_path): it must make no network request and raise no page or
    script error; Right/Left/Home/End must step through the commands, change the command and the
@@ -91,7 +91,10 @@ def main():
         page_path, svg_light, svg_dark)
     run = subprocess.run([replab, "run", "-"], input=script, text=True, capture_output=True)
     check(run.returncode == 0, "replab run failed: %s %s" % (run.stdout[-2000:], run.stderr[-2000:]))
-    for path in (svg_light, svg_dark):
+    golden = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ReplabCommandsTests", "Golden")
+    goldens = sorted(os.path.join(golden, name) for name in os.listdir(golden) if name.endswith(".svg"))
+    check(len(goldens) >= 3, "fewer than three golden SVG files in %s" % golden)
+    for path in goldens + [svg_light, svg_dark]:
         if os.path.exists(path):
             print("svg ok: %s (%d message arrows slant down)" % (os.path.basename(path), check_svg(path)))
         else:

@@ -170,12 +170,7 @@ enum TopologyMermaid {
             lines.append("    \(id(item.from)) -.->|\"\(MermaidText.escape(text))\"| \(id(item.to))")
             edgeIndex += 1
         }
-        lines.append("    classDef replica fill:#e8f0fe,stroke:#1a56db,color:#111827")
-        lines.append("    classDef leader fill:#ede9fe,stroke:#6d28d9,stroke-width:3px,color:#111827")
-        lines.append("    classDef multileader fill:#ede9fe,stroke:#6d28d9,stroke-width:2px,color:#111827")
-        lines.append("    classDef follower fill:#e0f2fe,stroke:#0369a1,color:#111827")
-        lines.append("    classDef client fill:#f3f4f6,stroke:#6b7280,color:#111827")
-        lines.append("    classDef crashed fill:#fee2e2,stroke:#b91c1c,stroke-width:3px,stroke-dasharray:6 3,color:#7f1d1d")
+        lines += MermaidColours.classDefs.filter { !$0.contains("classDef key ") }
         var byClass: [String: [String]] = [:]
         var classOrder: [String] = []
         for node in model.nodes where !(mergeClients && node.address.isClient) {
@@ -189,11 +184,11 @@ enum TopologyMermaid {
         }
         for name in classOrder { lines.append("    class \(byClass[name]!.joined(separator: ",")) \(name)") }
         if !cutEdges.isEmpty {
-            lines.append("    linkStyle \(cutEdges.map(String.init).joined(separator: ",")) stroke:#dc2626,stroke-width:2px,color:#dc2626")
+            lines.append("    linkStyle \(cutEdges.map(String.init).joined(separator: ",")) \(MermaidColours.cut)")
         }
         if model.groups.count > 1 {
             for index in model.groups.indices {
-                lines.append("    style side\(index + 1) fill:#fffbeb,stroke:#d97706,stroke-width:2px,stroke-dasharray:4 4")
+                lines.append("    style side\(index + 1) \(MermaidColours.partitionSide)")
             }
         }
         return lines.joined(separator: "\n")
@@ -304,7 +299,8 @@ enum TimelineMermaid {
             case .crashed(let node):
                 if !faults.crashed.contains(node) { faults.crashed = (faults.crashed + [node]).sorted() }
                 lines.append(
-                    indent() + "Note over \(node.name): " + MermaidText.label("step \(row.step) · \(node.name) crashed (the bar: down)"))
+                    indent() + "Note over \(node.name): "
+                        + MermaidText.label("step \(row.step) · \(node.name) crashed (down while its bar lasts)"))
                 if down.insert(node.name).inserted { lines.append(indent() + "activate \(node.name)") }
             case .recovered(let node):
                 faults.crashed.removeAll { $0 == node }

@@ -203,7 +203,8 @@ public enum Views {
     }
 
     public static func topologyMermaid(_ sim: Simulation, title: String? = nil, theme: ExportTheme? = nil) -> String {
-        TopologyMermaid.render(TopologyModel.build(sim), title: title, theme: theme)
+        if sim.model.isLeaderless { return LeaderlessTopologyMermaid.render(sim, TopologyModel.build(sim), title: title, theme: theme) }
+        return TopologyMermaid.render(TopologyModel.build(sim), title: title, theme: theme)
     }
 
     // MARK: check

@@ -713,7 +713,9 @@ public struct Session: Sendable {
             case "crash", "recover", "failover", "anti-entropy", "partition":
                 candidates = nodes + clients + ["|"]
             case "show":
-                candidates = ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last="] + keys + nodes
+                candidates =
+                    ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last=", "steps=", "key=", "op="] + keys
+                    + nodes
             case "set":
                 candidates = [
                     "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
@@ -721,7 +723,10 @@ public struct Session: Sendable {
             case "help":
                 candidates = Catalog.names
             case "export":
-                candidates = ["topology", "timeline", "state", "session", "pbs"]
+                candidates = [
+                    "topology", "timeline", "state", "session", "pbs", "last=", "steps=", "key=", "op=", "theme=light", "theme=dark",
+                    "title=",
+                ]
             case "pbs":
                 candidates = PBSCommand.optionNames
             default:

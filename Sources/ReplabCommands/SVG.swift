@@ -79,15 +79,17 @@ enum SVGTimeline {
         let flight = scene.messages.contains { $0.fate == .inFlight }
         let bottom = y + (flight ? 40 : 12)
         let firstTop = scene.steps.first.flatMap { rowTop[$0] } ?? laneTop
+        // A step without a row (a send or a fault outside what is shown) is placed at the top of
+        // the next row (binary search: the steps are sorted), or at the bottom.
         func yOf(_ step: UInt32) -> Int {
             if let exact = rowY[step] { return exact }
-            if let next = scene.steps.first(where: { $0 > step }) { return rowTop[next]! }
-            return bottom
-        }
-        func spanTop(_ step: UInt32) -> Int {
-            if let exact = rowY[step] { return exact }
-            if let next = scene.steps.first(where: { $0 > step }) { return rowTop[next]! }
-            return bottom
+            var low = 0
+            var high = scene.steps.count
+            while low < high {
+                let middle = (low + high) / 2
+                if scene.steps[middle] > step { high = middle } else { low = middle + 1 }
+            }
+            return low < scene.steps.count ? rowTop[scene.steps[low]]! : bottom
         }
 
         // The legend, below the diagram.
@@ -159,8 +161,8 @@ enum SVGTimeline {
         }
         // Partitions.
         for partition in scene.partitions {
-            let top = spanTop(partition.span.from) - 10
-            let end = partition.span.to.map { spanTop($0) - 10 } ?? bottom
+            let top = yOf(partition.span.from) - 10
+            let end = partition.span.to.map { yOf($0) - 10 } ?? bottom
             guard end > top, end > firstTop else { continue }
             let from = max(top, firstTop - 4)
             out.append(
@@ -182,8 +184,8 @@ enum SVGTimeline {
             )
             var downs: [(Int, Int)] = []
             for crash in scene.crashes where crash.lane == lane {
-                let a = max(spanTop(crash.span.from), laneTop)
-                let b = crash.span.to.map { spanTop($0) } ?? bottom
+                let a = max(yOf(crash.span.from), laneTop)
+                let b = crash.span.to.map { yOf($0) } ?? bottom
                 if b > a { downs.append((a, b)) }
             }
             downs.sort { $0.0 < $1.0 }

@@ -31,10 +31,17 @@ enum SessionHTML {
         let svg = SVGTimeline.render(scene, theme: theme, title: title)
         let (states, replayNote) = replayStates(input)
         var steps: [Step] = []
+        // Items are in step order and commands follow each other: one sweep, not a search per command.
+        var cursor = 0
         for command in scene.commands {
             var happened: [String] = []
             if let range = command.steps {
-                happened = scene.items.filter { range.contains($0.step) }.map { "step \($0.step) · \($0.text)" }
+                while cursor < scene.items.count && scene.items[cursor].step < range.lowerBound { cursor += 1 }
+                var index = cursor
+                while index < scene.items.count && scene.items[index].step <= range.upperBound {
+                    happened.append("step \(scene.items[index].step) · \(scene.items[index].text)")
+                    index += 1
+                }
             }
             if happened.count > maxLinesPerStep {
                 let more = happened.count - maxLinesPerStep
@@ -46,14 +53,28 @@ enum SessionHTML {
                     command: command.text, steps: command.steps, happened: happened,
                     state: state ?? "(the state after this command could not be replayed)"))
         }
-        let data = JSON.array(
-            steps.map { step in
-                .object([
-                    ("command", .string(step.command)), ("first", step.steps.map { .int(Int($0.lowerBound)) } ?? .null),
-                    ("last", step.steps.map { .int(Int($0.upperBound)) } ?? .null), ("happened", .array(step.happened.map { .string($0) })),
-                    ("state", .string(step.state)),
-                ])
-            })
+        // State tables share most of their lines from one command to the next: each distinct line
+        // is written once and a state is the list of its lines' numbers, so a long session's page
+        // grows with what changed, not with commands × table size.
+        var pool: [String] = []
+        var lineNumber: [String: Int] = [:]
+        func lines(of text: String) -> [JSON] {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                let line = String(line)
+                if let known = lineNumber[line] { return .int(known) }
+                lineNumber[line] = pool.count
+                pool.append(line)
+                return .int(pool.count - 1)
+            }
+        }
+        let stepsJSON = steps.map { step -> JSON in
+            .object([
+                ("command", .string(step.command)), ("first", step.steps.map { .int(Int($0.lowerBound)) } ?? .null),
+                ("last", step.steps.map { .int(Int($0.upperBound)) } ?? .null), ("happened", .array(step.happened.map { .string($0) })),
+                ("state", .array(lines(of: step.state))),
+            ])
+        }
+        let data = JSON.object([("lines", .array(pool.map { .string($0) })), ("steps", .array(stepsJSON))])
         let dark = theme == .dark
         var html: [String] = []
         html.append("<!DOCTYPE html>")
@@ -137,7 +158,9 @@ enum SessionHTML {
     static let script = """
         (function () {
           "use strict";
-          var steps = JSON.parse(document.getElementById("replab-steps").textContent);
+          var data = JSON.parse(document.getElementById("replab-steps").textContent);
+          var steps = data.steps;
+          var stateText = function (s) { return s.state.map(function (n) { return data.lines[n]; }).join("\\n"); };
           var rows = Array.prototype.slice.call(document.querySelectorAll("#diagram .row"));
           var el = function (id) { return document.getElementById(id); };
           var index = 0;
@@ -165,7 +188,7 @@ enum SessionHTML {
               item.textContent = line;
               list.appendChild(item);
             });
-            el("state").textContent = s.state;
+            el("state").textContent = stateText(s);
             var firstRow = null;
             rows.forEach(function (row) {
               var step = Number(row.getAttribute("data-step"));

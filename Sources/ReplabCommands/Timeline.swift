@@ -152,7 +152,13 @@ struct TimelineModel {
         let omitted: UInt32? = stoppedEarly ? (rows.first.map { $0.step > 0 ? $0.step - 1 : 0 } ?? sim.step) : nil
         let participants = sim.knownClients + sim.replicaAddresses
         let faults = faultsBefore(rows: rows, sim: sim, firstShownIndex: firstShownIndex)
-        let flight = sim.inFlight
+        // Filtered by key or operation, only the messages in flight that belong to it.
+        var flight = sim.inFlight
+        if let attribution, filter.key != nil || filter.op != nil {
+            flight = flight.filter {
+                filter.admits(step: $0.sentStep, op: attribution.op(of: $0.id), text: $0.payload.label, history: sim.history)
+            }
+        }
         let shown = Array(flight.prefix(inFlightShown))
         let held = Set(shown.filter { !sim.isDeliverable($0) }.map(\.id))
         return TimelineModel(

@@ -184,10 +184,18 @@ import Testing
         // One entry per command since the cluster was built, each with its state.
         let data = page.components(separatedBy: "<script type=\"application/json\" id=\"replab-steps\">")[1]
             .components(separatedBy: "</script>")[0]
-        let steps = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [[String: Any]]
+        let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any]
+        let pool = object?["lines"] as? [String] ?? []
+        let steps = object?["steps"] as? [[String: Any]]
+        func state(_ step: [String: Any]?) -> String { (step?["state"] as? [Int] ?? []).map { pool[$0] }.joined(separator: "\n") }
         #expect(steps?.count == Self.lost.count - 1)
         #expect(steps?.first?["command"] as? String == "put x 1")
-        #expect((steps?.last?["state"] as? String)?.contains("y") == true)
-        #expect(!(steps ?? []).contains { ($0["state"] as? String)?.contains("could not be replayed") == true })
+        let first = state(steps?.first)
+        let last = state(steps?.last)
+        #expect(first == "no replica holds any key yet (time t0, step 1)")
+        #expect(last.contains("│ y "))
+        #expect(!(steps ?? []).contains { state($0).contains("could not be replayed") })
+        // A line the states share is written once.
+        #expect(Set(pool).count == pool.count)
     }
 }

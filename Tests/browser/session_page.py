@@ -117,6 +117,7 @@ def main():
         page.on("console", lambda m: errors.append("console %s: %s" % (m.type, m.text)) if m.type in ("error", "warning") else None)
         page.goto("file://" + page_path)
         page.wait_for_load_state("load")
+        check(errors == [], "the page raised errors as it loaded: %s" % errors[:5])
 
         def where():
             return page.inner_text("#where")
@@ -130,7 +131,7 @@ def main():
         def highlighted():
             return page.eval_on_selector_all("#diagram .row.current", "rows => rows.map(r => r.getAttribute('data-step'))")
 
-        total = page.evaluate("JSON.parse(document.getElementById('replab-steps').textContent).length")
+        total = page.evaluate("JSON.parse(document.getElementById('replab-steps').textContent).steps.length")
         commands = [line for line in SCRIPT.splitlines() if line and not line.startswith("cluster")]
         check(total == len(commands), "the page has %d commands, the script %d" % (total, len(commands)))
         check(where() == "command 1 of %d" % total, "the page starts at %r" % where())

@@ -98,8 +98,8 @@ enum SessionHTML {
             header p { margin: 4px 0 0; color: var(--dim); font-size: 14px; }
             main { display: flex; align-items: flex-start; gap: 0; }
             #diagram { flex: 1 1 auto; overflow: auto; height: calc(100vh - 80px); border-right: 1px solid var(--border); }
-            #diagram svg { display: block; }
-            #panel { flex: 0 0 560px; height: calc(100vh - 80px); overflow: auto; padding: 12px 18px; background: var(--panel); }
+            #diagram svg { display: block; max-width: 100%; height: auto; }
+            #panel { flex: 0 0 540px; height: calc(100vh - 80px); overflow: auto; padding: 12px 18px; background: var(--panel); }
             nav { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
             button { font: inherit; font-size: 15px; padding: 6px 12px; border-radius: 6px; border: 1px solid var(--border);
               background: var(--bg); color: var(--fg); cursor: pointer; }
@@ -112,7 +112,7 @@ enum SessionHTML {
             #steps { color: var(--dim); margin: 4px 0 0; font-size: 14px; }
             #happened { margin: 0; padding-left: 18px; font-size: 14px; }
             #happened li { margin: 2px 0; }
-            #state { font: 13px/1.35 "DejaVu Sans Mono", "Liberation Mono", monospace; margin: 0; white-space: pre; overflow-x: auto;
+            #state { font: 11px/1.35 "DejaVu Sans Mono", "Liberation Mono", monospace; margin: 0; white-space: pre; overflow-x: auto;
               background: var(--bg); padding: 8px; border: 1px solid var(--border); border-radius: 6px; }
             """)
         html.append("</style>")
@@ -196,7 +196,12 @@ enum SessionHTML {
               row.classList.toggle("current", on);
               if (on && firstRow === null) { firstRow = row; }
             });
-            if (firstRow !== null) { firstRow.scrollIntoView({ block: "nearest" }); }
+            if (firstRow !== null) {
+              // The command's first row a third of the way down, with what led to it above.
+              var pane = el("diagram");
+              var offset = firstRow.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+              pane.scrollTop = Math.max(0, pane.scrollTop + offset - pane.clientHeight / 3);
+            }
             el("first").disabled = el("prev").disabled = index === 0;
             el("next").disabled = el("last").disabled = index === steps.length - 1;
             document.body.setAttribute("data-index", String(index));

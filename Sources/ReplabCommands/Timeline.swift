@@ -63,8 +63,14 @@ struct TimelineModel {
     let step: UInt32
     /// Why no anomaly rows are shown, when the checker was not run.
     let anomalyNote: String?
-    /// Who sent messages at each shown step (the terminal marks the send on the sender's line).
-    var senders: [UInt32: Set<Address>] = [:]
+    /// A message that left at a shown step.
+    struct Send: Equatable {
+        let from: Address
+        let id: MessageID
+    }
+    /// The messages sent at each shown step, in id order (the terminal marks the send on the
+    /// sender's line and names them on the step's first row).
+    var sends: [UInt32: [Send]] = [:]
     var filter = TimelineFilter()
 
     static let inFlightShown = 12
@@ -98,7 +104,7 @@ struct TimelineModel {
         }
         // Which operation each entry belongs to, when a filter asks (one pass over the trace).
         let attribution = filter.needsAttribution ? Attribution(sim.trace) : nil
-        var senders: [UInt32: Set<Address>] = [:]
+        var sends: [UInt32: [Send]] = [:]
         let limit = last ?? filter.last ?? Int.max
         // Rows are gathered newest first, then reversed.
         var reversed: [Row] = trailing.reversed().map { Row(step: sim.step, time: sim.now, event: $0) }
@@ -121,8 +127,11 @@ struct TimelineModel {
                     for event in events.reversed() { reversed.append(Row(step: entry.step, time: entry.time, event: event)) }
                 }
             }
-            if case .sent(_, let from, _, _, _) = entry.event, attribution.map({ admits(entry, index: index, $0, filter, sim) }) ?? true {
-                senders[entry.step, default: []].insert(from)
+            if case .sent(let id, let from, _, _, _) = entry.event,
+                attribution.map({ admits(entry, index: index, $0, filter, sim) }) ?? true
+            {
+                // Walking backwards: the step's sends are gathered newest first.
+                sends[entry.step, default: []].insert(Send(from: from, id: id), at: 0)
             }
             guard let event = rowEvent(entry, trace: sim.trace, index: index),
                 attribution.map({ admits(entry, index: index, $0, filter, sim) }) ?? true
@@ -164,7 +173,7 @@ struct TimelineModel {
         return TimelineModel(
             participants: participants, rows: rows, faultsAtStart: faults, omittedThroughStep: omitted, inFlight: shown, held: held,
             inFlightOmitted: flight.count - shown.count, clusterSummary: sim.model.summary, now: sim.now, step: sim.step,
-            anomalyNote: anomalyNote, senders: senders, filter: filter)
+            anomalyNote: anomalyNote, sends: sends, filter: filter)
     }
 
     /// Whether a trace entry passes the step, key and operation filters. Faults pass every
@@ -418,11 +427,14 @@ enum TimelineText {
                 // The crash mark sits on the lifeline; below it the lifeline is dotted.
                 cells[p] = (g.crash, .crashed)
             }
-            if let senders = model.senders[row.step], sendsMarked.insert(row.step).inserted {
-                for sender in senders.sorted() {
-                    guard let p = position[sender], cells[p].0 == g.lifeline || cells[p].0 == g.downLifeline else { continue }
+            if let sends = model.sends[row.step], sendsMarked.insert(row.step).inserted {
+                for send in sends {
+                    guard let p = position[send.from], cells[p].0 == g.lifeline || cells[p].0 == g.downLifeline else { continue }
                     cells[p] = (sendGlyph, .heading)
                 }
+                // Which messages left here, so a later row's "(sent N)" can be found.
+                let shown = sends.prefix(6).map(\.id.description).joined(separator: " ")
+                label.append("  \(sendGlyph) " + shown + (sends.count > 6 ? " +\(sends.count - 6)" : ""), .dim)
             }
             emit(step: String(row.step), cells, label, stepTone: stepTone)
         }

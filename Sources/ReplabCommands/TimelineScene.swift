@@ -137,28 +137,34 @@ extension TimelineFilter {
 
 /// Where `check`'s anomalies belong on a timeline: the step at which each became true.
 enum AnomalyPlacement {
-    /// A stale read is true once the read returned. A lost write, a divergence, a conflict or a
-    /// resurrection is a fact about the replicas' state: it is true once the operation it is
-    /// about (the first it names) has ended and the last change to the key's replicas (the last
-    /// state note that names the key) has happened. Nil while an operation it names is
-    /// still pending: it is then true now, at the end.
+    /// A stale read is true once the read returned. A lost write is true once it was
+    /// acknowledged (the first operation named) and the last change to the key's replicas (the
+    /// last state note that names the key) has happened. A conflict or a resurrection is true at
+    /// that last change (or, when no note names the key, once its operations ended). A
+    /// divergence (replicas disagree with nothing in flight) is true at the end. Nil: at the end
+    /// (also while an operation it names is still pending).
     static func step(of anomaly: Anomaly, sim: Simulation) -> UInt32? {
-        var end: UInt32 = 0
+        if anomaly.kind == .divergence { return nil }
+        var ended: UInt32 = 0
+        var first: UInt32 = .max
         for op in anomaly.ops where op >= 1 && op <= sim.history.count {
-            guard let at = sim.history[op - 1].endStep else { return nil }
-            if anomaly.kind == .staleRead || op == anomaly.ops.first { end = max(end, at) }
+            let record = sim.history[op - 1]
+            guard let at = record.endStep else { return nil }
+            first = min(first, record.startStep)
+            if anomaly.kind != .lostWrite || op == anomaly.ops.first { ended = max(ended, at) }
         }
-        guard anomaly.kind != .staleRead else { return end }
-        // Walk back from the end only as far as the operation's end: the cost follows what is shown.
+        if anomaly.kind == .staleRead { return ended }
+        // Walk back from the end only as far as the operations began: the cost follows them.
+        let floor = anomaly.kind == .lostWrite ? ended : (first == .max ? ended : first)
         let entries = sim.trace.entries
         var index = entries.count - 1
-        while index >= 0 && entries[index].step > end {
+        while index >= 0 && entries[index].step > floor {
             if case .note(_, let kind, let text) = entries[index].event, kind != "hint", Attribution.mentions(text, anomaly.key) {
                 return entries[index].step
             }
             index -= 1
         }
-        return end
+        return ended
     }
 }
 

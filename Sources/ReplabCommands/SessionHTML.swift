@@ -99,6 +99,7 @@ enum SessionHTML {
             main { display: flex; align-items: flex-start; gap: 0; }
             #diagram { flex: 1 1 auto; overflow: auto; height: calc(100vh - 80px); border-right: 1px solid var(--border); }
             #diagram svg { display: block; max-width: 100%; height: auto; }
+            body.actual #diagram svg { max-width: none; }
             #panel { flex: 0 0 540px; height: calc(100vh - 80px); overflow: auto; padding: 12px 18px; background: var(--panel); }
             nav { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
             button { font: inherit; font-size: 15px; padding: 6px 12px; border-radius: 6px; border: 1px solid var(--border);
@@ -134,9 +135,12 @@ enum SessionHTML {
         html.append("<button id=\"prev\" title=\"Left arrow\">‹ back</button>")
         html.append("<button id=\"next\" title=\"Right arrow\">next ›</button>")
         html.append("<button id=\"last\" title=\"End\">last »</button>")
+        html.append("<button id=\"zoom\" title=\"Z\">actual size</button>")
         html.append("<span id=\"where\"></span>")
         html.append("</nav>")
-        html.append("<p class=\"keys\">Keys: ← → step through the commands, Home and End jump to the first and the last.</p>")
+        html.append(
+            "<p class=\"keys\">Keys: ← → step through the commands, Home and End jump to the first and the last, Z switches the diagram between fitting the width and its actual size.</p>"
+        )
         html.append("<h2>Command typed</h2>")
         html.append("<pre id=\"command\"></pre>")
         html.append("<p id=\"steps\"></p>")
@@ -210,7 +214,18 @@ enum SessionHTML {
           el("prev").addEventListener("click", function () { show(index - 1); });
           el("next").addEventListener("click", function () { show(index + 1); });
           el("last").addEventListener("click", function () { show(steps.length - 1); });
+          function zoom() {
+            var actual = document.body.classList.toggle("actual");
+            el("zoom").textContent = actual ? "fit width" : "actual size";
+            show(index);
+          }
+          el("zoom").addEventListener("click", zoom);
           document.addEventListener("keydown", function (event) {
+            if (event.key === "z" || event.key === "Z") {
+              event.preventDefault();
+              zoom();
+              return;
+            }
             var moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: steps.length - 1 };
             if (Object.prototype.hasOwnProperty.call(moves, event.key)) {
               event.preventDefault();

@@ -163,6 +163,14 @@ def main():
         check(state() == first_state, "Home does not show command 1's state again")
         page.click("#next")
         check(where() == "command 2 of %d" % total, "the next button went to %r" % where())
+        fitted = page.eval_on_selector("#diagram svg", "svg => svg.getBoundingClientRect().width")
+        page.keyboard.press("z")
+        actual = page.eval_on_selector("#diagram svg", "svg => svg.getBoundingClientRect().width")
+        natural = int(page.eval_on_selector("#diagram svg", "svg => svg.getAttribute('width')"))
+        check(actual == natural and fitted < natural, "Z does not switch between fitting (%s) and actual size (%s of %s)" % (fitted, actual, natural))
+        page.screenshot(path=os.path.join(shots, "page-4-actual-size.png"))
+        page.click("#zoom")
+        check(page.inner_text("#zoom") == "actual size", "the zoom button does not switch back")
 
         for svg, name in ((svg_light, "svg-light.png"), (svg_dark, "svg-dark.png")):
             root = ET.parse(svg).getroot()

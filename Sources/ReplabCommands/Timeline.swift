@@ -86,7 +86,8 @@ struct TimelineModel {
         // Anomalies by the step they became true at; those still pending go at the end.
         var anomaliesAt: [UInt32: [Event]] = [:]
         var trailing: [Event] = []
-        for anomaly in anomalies ?? [] {
+        let placed = AnomalyPlacement.steps(of: anomalies ?? [], sim: sim)
+        for (anomaly, at) in zip(anomalies ?? [], placed) {
             if let op = filter.op, !anomaly.ops.contains(op) { continue }
             if let key = filter.key, anomaly.key != key { continue }
             var pendingClient: Address? = nil
@@ -95,7 +96,6 @@ struct TimelineModel {
                 if sim.history[op - 1].endStep == nil && pendingClient == nil { pendingClient = sim.history[op - 1].client }
                 if client == nil { client = sim.history[op - 1].client }
             }
-            let at = AnomalyPlacement.step(of: anomaly, sim: sim)
             if let steps = filter.steps, !steps.contains(at ?? sim.step) { continue }
             var lanes: [Address] = []
             if let client = pendingClient ?? client { lanes = [client] } else { lanes = sim.primaries(for: anomaly.key).sorted() }

@@ -107,18 +107,22 @@ struct Attribution {
 
     /// Whether `text` names `key` as a whole word (`x=5`, `key x`, `{x}`), for notes and messages
     /// that belong to no operation.
-    static func mentions(_ text: String, _ key: String) -> Bool {
+    static func mentions(_ text: String, _ key: String) -> Bool { words(text).contains(key) }
+
+    /// The words of a text: runs of letters, digits and `- _ . /` (the characters a key can hold).
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
         var word = ""
-        func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "-" || c == "_" || c == "." || c == "/" }
         for character in text {
-            if isWordCharacter(character) {
+            if character.isLetter || character.isNumber || character == "-" || character == "_" || character == "." || character == "/" {
                 word.append(character)
-            } else {
-                if word == key { return true }
+            } else if !word.isEmpty {
+                words.append(word)
                 word = ""
             }
         }
-        return word == key
+        if !word.isEmpty { words.append(word) }
+        return words
     }
 }
 
@@ -143,28 +147,61 @@ enum AnomalyPlacement {
     /// that last change (or, when no note names the key, once its operations ended). A
     /// divergence (replicas disagree with nothing in flight) is true at the end. Nil: at the end
     /// (also while an operation it names is still pending).
-    static func step(of anomaly: Anomaly, sim: Simulation) -> UInt32? {
-        if anomaly.kind == .divergence { return nil }
-        var ended: UInt32 = 0
-        var first: UInt32 = .max
-        for op in anomaly.ops where op >= 1 && op <= sim.history.count {
-            let record = sim.history[op - 1]
-            guard let at = record.endStep else { return nil }
-            first = min(first, record.startStep)
-            if anomaly.kind != .lostWrite || op == anomaly.ops.first { ended = max(ended, at) }
+    static func steps(of anomalies: [Anomaly], sim: Simulation) -> [UInt32?] {
+        // First what the operations say: when they ended, and how far back a note can matter.
+        struct Known {
+            let ended: UInt32
+            let floor: UInt32
         }
-        if anomaly.kind == .staleRead { return ended }
-        // Walk back from the end only as far as the operations began: the cost follows them.
-        let floor = anomaly.kind == .lostWrite ? ended : (first == .max ? ended : first)
-        let entries = sim.trace.entries
-        var index = entries.count - 1
-        while index >= 0 && entries[index].step > floor {
-            if case .note(_, let kind, let text) = entries[index].event, kind != "hint", Attribution.mentions(text, anomaly.key) {
-                return entries[index].step
+        var known: [Known?] = []
+        var floors: [String: UInt32] = [:]
+        for anomaly in anomalies {
+            if anomaly.kind == .divergence {
+                known.append(nil)
+                continue
             }
-            index -= 1
+            var ended: UInt32 = 0
+            var first: UInt32 = .max
+            var pending = false
+            for op in anomaly.ops where op >= 1 && op <= sim.history.count {
+                let record = sim.history[op - 1]
+                guard let at = record.endStep else {
+                    pending = true
+                    break
+                }
+                first = min(first, record.startStep)
+                if anomaly.kind != .lostWrite || op == anomaly.ops.first { ended = max(ended, at) }
+            }
+            if pending {
+                known.append(nil)
+                continue
+            }
+            let floor = anomaly.kind == .lostWrite || first == .max ? ended : first
+            known.append(Known(ended: ended, floor: floor))
+            if anomaly.kind != .staleRead { floors[anomaly.key] = min(floors[anomaly.key] ?? .max, floor) }
         }
-        return ended
+        // Then one walk back from the end, only as far as the earliest floor, for the last state
+        // note naming each key: the cost is one pass however many anomalies there are.
+        var lastNote: [String: UInt32] = [:]
+        if let lowest = floors.values.min() {
+            let entries = sim.trace.entries
+            var index = entries.count - 1
+            var remaining = Set(floors.keys)
+            while index >= 0 && entries[index].step > lowest && !remaining.isEmpty {
+                if case .note(_, let kind, let text) = entries[index].event, kind != "hint" {
+                    for word in Attribution.words(text) where remaining.contains(word) {
+                        lastNote[word] = entries[index].step
+                        remaining.remove(word)
+                    }
+                }
+                index -= 1
+            }
+        }
+        return zip(anomalies, known).map { anomaly, known in
+            guard let known else { return nil }
+            if anomaly.kind != .staleRead, let note = lastNote[anomaly.key], note > known.floor { return note }
+            return known.ended
+        }
     }
 }
 
@@ -288,8 +325,8 @@ struct TimelineScene {
         // Anomalies by the step they became true at.
         var anomalyAt: [UInt32: [Anomaly]] = [:]
         var anomaliesAtEnd: [Anomaly] = []
-        for anomaly in anomalies {
-            if let step = AnomalyPlacement.step(of: anomaly, sim: sim), step > 0 {
+        for (anomaly, step) in zip(anomalies, AnomalyPlacement.steps(of: anomalies, sim: sim)) {
+            if let step, step > 0 {
                 anomalyAt[step, default: []].append(anomaly)
             } else {
                 anomaliesAtEnd.append(anomaly)

@@ -51,6 +51,9 @@ enum SVGTimeline {
         // Rows: one per shown step, as tall as its text.
         var itemsAt: [UInt32: [TimelineScene.Item]] = [:]
         for item in scene.items { itemsAt[item.step, default: []].append(item) }
+        // A step shown only because a message left then (a timer's handoff, a retry) says so.
+        var sentAt: [UInt32: [TimelineScene.Message]] = [:]
+        for message in scene.messages where message.copyOf == nil { sentAt[message.sendStep, default: []].append(message) }
         var rowTop: [UInt32: Int] = [:]
         var rowY: [UInt32: Int] = [:]
         var rowHeight: [UInt32: Int] = [:]
@@ -69,6 +72,10 @@ enum SVGTimeline {
             for item in itemsAt[step] ?? [] {
                 for piece in wrap(item.text, width: textWidthCharacters) { rowLines.append((piece, textClass(item.kind))) }
             }
+            if rowLines.isEmpty, let sent = sentAt[step] {
+                let text = "sends " + sent.map { "\($0.id) \($0.from.name)→\($0.to.name)" }.joined(separator: ", ")
+                for piece in wrap(text, width: textWidthCharacters) { rowLines.append((piece, "dim")) }
+            }
             let height = max(28, rowLines.count * lineHeight + 10)
             rowTop[step] = y
             rowY[step] = y + 14
@@ -76,8 +83,17 @@ enum SVGTimeline {
             lines[step] = rowLines
             y += height
         }
-        let flight = scene.messages.contains { $0.fate == .inFlight }
-        let bottom = y + (flight ? 40 : 12)
+        // Messages still in flight end below the last row, one level per message to the same
+        // receiver, so their ids do not overlap.
+        var flightLevel: [MessageID: Int] = [:]
+        var levelsUsed: [Address: Int] = [:]
+        for message in scene.messages where message.fate == .inFlight {
+            flightLevel[message.id] = levelsUsed[message.to, default: 0]
+            levelsUsed[message.to, default: 0] += 1
+        }
+        let flight = !flightLevel.isEmpty
+        let flightTop = y + 16
+        let bottom = y + (flight ? 30 + 16 * (levelsUsed.values.max() ?? 1) : 12)
         let firstTop = scene.steps.first.flatMap { rowTop[$0] } ?? laneTop
         // A step without a row (a send or a fault outside what is shown) is placed at the top of
         // the next row (binary search: the steps are sorted), or at the bottom.
@@ -223,7 +239,7 @@ enum SVGTimeline {
                 x2 = xTo - direction * 12
             case .inFlight:
                 cls = "flight"
-                y2 = bottom - 6
+                y2 = flightTop + 16 * (flightLevel[message.id] ?? 0)
             }
             if x1 == xTo {
                 // A message to itself: a small loop to the right.
@@ -293,7 +309,7 @@ enum SVGTimeline {
         }
         if flight {
             out.append(
-                "<text class=\"dim\" x=\"\(textX)\" y=\"\(bottom - 10)\">dotted arrows: still in flight at step \(scene.step)</text>")
+                "<text class=\"dim\" x=\"\(textX)\" y=\"\(flightTop + 4)\">dotted arrows: still in flight at step \(scene.step)</text>")
         }
         out.append("</g>")
 

@@ -50,6 +50,23 @@ import Testing
         "run", "recover C", "run",
     ]
 
+    static let handoff = [
+        "cluster leaderless nodes=4 n=3 w=2 r=2", "set sloppy on", "crash A", "put x 1", "run", "recover A", "tick 5", "run",
+        "put y 2 as c2", "step 2",
+    ]
+
+    @Test func messagesStillInFlightEndBelowTheLastRowWithoutOverlapping() throws {
+        let svg = export(Self.handoff, "export timeline /h.svg", file: "/h.svg")
+        try assertGolden(svg, "handoff-in-flight.svg")
+        let flying = arrows(svg).filter { $0.value.cls == "flight" }
+        #expect(flying.count == 3)
+        // Two of them go to c2: they end at different heights.
+        let ends = flying.values.map { "\($0.x2),\($0.y2)" }
+        #expect(Set(ends).count == ends.count)
+        // The step where the handoff left on a timer says what it sent.
+        #expect(svg.contains(">sends m7 B→A</text>"))
+    }
+
     @Test func goldenScenes() throws {
         try assertGolden(export(Self.overtaking, "export timeline /o.svg", file: "/o.svg"), "overtaking.svg")
         try assertGolden(export(Self.lost, "export timeline /l.svg title=\"Lost and duplicated\"", file: "/l.svg"), "lost.svg")

@@ -83,6 +83,10 @@ browser-deps:
 	    || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium-headless-shell fonts-liberation; }; \
 	fi
 	@python3 -c "import playwright" 2>/dev/null || { echo "installing: playwright (Python)"; \
+	  if ! python3 -m pip --version >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	    $$SUDO apt-get install -y -qq python3-pip >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-pip; }; \
+	  fi; \
 	  python3 -m pip install -q playwright 2>/dev/null || python3 -m pip install -q --break-system-packages playwright; }
 
 # The exported session page in real headless Chromium: keys, buttons, state, no request, no

@@ -305,7 +305,8 @@ enum SVGTimeline {
             }
         }
         if scene.steps.isEmpty {
-            out.append("<text class=\"dim\" x=\"\(textX)\" y=\"\(laneTop + 30)\">(nothing to show)</text>")
+            let why = scene.filterNote == nil ? "(nothing has happened yet)" : "(no row matches the filter)"
+            out.append("<text class=\"dim\" x=\"\(textX)\" y=\"\(laneTop + 30)\">\(why)</text>")
         }
         if flight {
             out.append(

@@ -351,6 +351,7 @@ public struct Session: Sendable {
             case .topology(let mermaid):
                 result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
             case .timeline(let mermaid, let filter):
+                try Session.checkFilter(filter, in: sim)
                 let (anomalies, note) = Session.anomaliesForViews(sim)
                 result.output =
                     mermaid
@@ -394,6 +395,7 @@ public struct Session: Sendable {
             let sim = try cluster()
             let format = try Export.format(of: path)
             try Export.check(options, what: what, format: format)
+            try Session.checkFilter(options.filter, in: sim)
             guard let files else { throw CommandError("this session cannot write files") }
             let (anomalies, note) = Session.anomaliesForViews(sim)
             let input = Export.Input(
@@ -530,6 +532,19 @@ public struct Session: Sendable {
         let held = sim.inFlight.filter { !sim.isDeliverable($0) }
         if held.isEmpty { return "nothing in flight" }
         return "nothing deliverable: \(held.map(\.id.description).joined(separator: ", ")) held on cut links until heal"
+    }
+
+    /// A filter must name a key something touched and an operation that exists.
+    static func checkFilter(_ filter: TimelineFilter, in sim: Simulation) throws(CommandError) {
+        if let key = filter.key, !sim.knownKeys.contains(key) {
+            throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
+        }
+        if let op = filter.op, op > sim.history.count {
+            throw CommandError(
+                sim.history.isEmpty
+                    ? "op=\(op): no operation has started yet"
+                    : "op=\(op): there are \(plural(sim.history.count, "operation")), numbered 1 to \(sim.history.count)")
+        }
     }
 
     static func checkParticipant(_ address: Address, in sim: Simulation) throws(CommandError) {

@@ -361,7 +361,8 @@ enum TimelineText {
             emit(step: "", lifelines(), label)
         }
         if model.rows.isEmpty {
-            out.append(StyledLine(String(repeating: " ", count: prefix) + "(nothing has happened yet)", .dim))
+            let why = model.filter.isEmpty ? "(nothing has happened yet)" : "(no row matches \(model.filter.description))"
+            out.append(StyledLine(String(repeating: " ", count: prefix) + why, .dim))
         }
 
         for row in model.rows {

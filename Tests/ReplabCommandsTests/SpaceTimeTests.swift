@@ -120,6 +120,10 @@ import Testing
         let numbered = steps.split(separator: "\n").compactMap { Int($0.prefix(5).trimmingCharacters(in: .whitespaces)) }
         #expect(!numbered.isEmpty && numbered.allSatisfy { (2...3).contains($0) })
         #expect(s.execute("show timeline mermaid last=3").output.contains("steps 1 to"))
+        #expect(s.execute("show timeline steps=900..950").output.contains("(no row matches steps=900..950)"))
+        #expect(s.execute("show timeline key=nosuchkey").error == "no replica or operation has touched key \"nosuchkey\"")
+        #expect(s.execute("export timeline /k.svg key=yy").error == "no replica or operation has touched key \"yy\": did you mean \"y\"?")
+        #expect(s.execute("show timeline op=3").error == "op=3: there are 2 operations, numbered 1 to 2")
         #expect(s.execute("export timeline /k.svg key=y").ok)
         #expect(files.files["/k.svg"]!.contains("filter key=y"))
         #expect(!files.files["/k.svg"]!.contains("write x=1"))

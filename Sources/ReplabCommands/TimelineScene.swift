@@ -128,7 +128,7 @@ struct Attribution {
 
 extension TimelineFilter {
     /// Whether an item with this step, operation and text passes the step, key and op filters.
-    func admits(step: UInt32, op: Int, text: String, history: [OperationRecord]) -> Bool {
+    func admits(step: UInt32, op: Int, text: String, history: OperationHistory) -> Bool {
         if let steps, !steps.contains(step) { return false }
         if let wanted = self.op, op != wanted { return false }
         if let key {

@@ -182,12 +182,12 @@ extension Simulation {
     }
 
     /// The entry a leader probes a follower with: the one after what it has confirmed, or its
-    /// last entry when the follower has confirmed nothing yet (Raft starts nextIndex at the end
-    /// of the leader's log and walks back).
+    /// last entry (0: its empty log) when the follower has confirmed nothing to this leader yet
+    /// (Raft starts nextIndex at the end of the leader's log and walks back).
     func probeIndex(for follower: Address, at leader: Address) -> UInt64? {
         let state = replicas[leader.replicaIndex].replication
         let count = UInt64(state.log.count)
-        let matched = state.matched[follower] ?? 0
+        guard let matched = state.matched[follower] else { return count }
         guard matched < count else { return nil }
         return matched > 0 ? matched + 1 : count
     }

@@ -76,6 +76,8 @@ extension Simulation {
                 replicas[index].replication.epoch = 1
             }
             replicas[0].replication.isLeader = true
+            // Every log starts empty: the first leader knows its followers match it.
+            for follower in replicaAddresses.dropFirst() { replicas[0].replication.matched[follower] = 0 }
             leadership.current = .replica(0)
         case .multiLeader:
             break

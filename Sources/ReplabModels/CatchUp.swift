@@ -149,7 +149,7 @@ extension Simulation {
     mutating func leaderGotAck(index: UInt64, from follower: Address, at me: Address) {
         guard replicas[me.replicaIndex].replication.isLeader else { return }
         var state = replicas[me.replicaIndex].replication
-        let matched = max(state.matched[follower] ?? 0, index)
+        let matched = min(max(state.matched[follower] ?? 0, index), UInt64(state.log.count))
         state.matched[follower] = matched
         let mark = state.catchingUp[follower]
         if let mark, mark.index <= index { state.catchingUp[follower] = nil }

@@ -228,6 +228,9 @@ extension Simulation {
                 }
             }
         case .fenced(let epoch, let leader):
+            // A late answer to something this node sent in an older epoch does not depose it
+            // from the epoch it leads now.
+            guard epoch > replicas[me.replicaIndex].replication.epoch else { return }
             stepDown(at: me, epoch: epoch, leader: leader, why: "fenced by epoch \(epoch)")
         case .newLeader(let epoch, let leader):
             var state = replicas[me.replicaIndex].replication
@@ -389,6 +392,9 @@ extension Simulation {
         replicas[target.replicaIndex].replication.isLeader = true
         replicas[target.replicaIndex].replication.leader = target
         replicas[target.replicaIndex].replication.epoch = epoch
+        // Like Raft after an election: what the new leader knew of followers' logs is forgotten.
+        replicas[target.replicaIndex].replication.matched = [:]
+        replicas[target.replicaIndex].replication.catchingUp = [:]
         let old = leadership.current
         leadership.current = target
         leadership.unreachableTicks = 0

@@ -276,11 +276,11 @@ extension Simulation {
     }
 
     /// A write arrived whose origin's earlier writes this peer has not all seen: it asks the
-    /// neighbour that sent it, unless it asked within the timeout.
-    mutating func askForGap(before write: ReplicatedWrite, from: Address, at me: Address) {
+    /// neighbour that sent it (with the write just received counted), unless it asked within
+    /// the timeout.
+    mutating func askForGap(from: Address, at me: Address) {
         guard from.isReplica else { return }
         let state = replicas[me.replicaIndex].replication
-        guard state.applied[write.origin] + 1 < write.index else { return }
         if let last = state.lastContact[from], now - last < catchUpRetryTicks { return }
         askMissing(from, at: me)
     }

@@ -466,11 +466,12 @@ extension Simulation {
             // duplicate, a catch-up) stops here.
             let state = replicas[me.replicaIndex].replication
             guard !state.applied.contains(Dot(write.origin, write.index)), !state.buffer.contains(write) else { return }
-            askForGap(before: write, from: from, at: me)
             for target in propagationTargets(from: me, path: path) where target != write.origin {
                 send(from: me, to: target, .propagate(write, path: path + [me]))
             }
+            let contiguous = state.applied[write.origin]
             receiveReplicated(write, at: me)
+            if contiguous + 1 < write.index { askForGap(from: from, at: me) }
         case .missing(let have):
             sendMissing(to: from, have: have, at: me)
         default:

@@ -117,7 +117,9 @@ extension Simulation {
         let tail = log[count...]
         if let unlessEpoch, tail.allSatisfy({ $0.epoch == unlessEpoch }) { return }
         let discarded = tail.filter { $0.epoch != unlessEpoch }
-        let kept = Array(log[..<count]) + tail.filter { $0.epoch == unlessEpoch }
+        var kept = log
+        kept.truncate(to: count)
+        for write in tail where write.epoch == unlessEpoch { kept.append(write) }
         replicas[me.replicaIndex].replication.log = kept
         replicas[me.replicaIndex].store = Simulation.replay(kept, at: me)
         record(
@@ -128,7 +130,7 @@ extension Simulation {
     }
 
     /// The table a log builds, applied in order (the same rules as `applyRow`).
-    static func replay(_ log: [ReplicatedWrite], at node: Address) -> [String: [Version]] {
+    static func replay(_ log: some Sequence<ReplicatedWrite>, at node: Address) -> [String: [Version]] {
         var store: [String: [Version]] = [:]
         for write in log {
             let hasRow = (store[write.key] ?? []).contains { !$0.isTombstone }

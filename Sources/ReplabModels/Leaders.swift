@@ -35,7 +35,7 @@ public struct ReplicationState: Sendable, Hashable {
     public var epoch = 0
     /// Single-leader: the log entries applied here, in the order applied. Multi-leader: every
     /// write applied here, in the order applied (what catch-up resends).
-    public var log: [ReplicatedWrite] = []
+    public var log = PersistentArray<ReplicatedWrite>()
     /// Single-leader, kept by a leader: per follower, how far it has confirmed its log matches
     /// (Raft's matchIndex).
     public var matched: [Address: UInt64] = [:]

@@ -108,8 +108,8 @@ extension Simulation {
     var singleLeaderConverged: Bool {
         let leaders: [Address] = replicaAddresses.filter { replicas[$0.replicaIndex].replication.isLeader }
         guard leaders.count == 1 else { return false }
-        let log: [ReplicatedWrite] = replicas[leaders[0].replicaIndex].replication.log
-        return replicas.allSatisfy { $0.replication.log == log } && storesAgree
+        let log = Array(replicas[leaders[0].replicaIndex].replication.log)
+        return replicas.allSatisfy { Array($0.replication.log) == log } && storesAgree
     }
 }
 
@@ -118,7 +118,7 @@ extension Simulation {
     /// one before it, and its table is exactly what applying that log in order builds.
     func inOrder(_ sim: Simulation, seed: UInt64) {
         for node in sim.replicaAddresses {
-            let log: [ReplicatedWrite] = sim.replicas[node.replicaIndex].replication.log
+            let log = Array(sim.replicas[node.replicaIndex].replication.log)
             var contiguous = true
             var previousEpoch = 0
             for (position, entry) in log.enumerated() {

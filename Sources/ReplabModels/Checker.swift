@@ -142,11 +142,12 @@ public enum Checker {
     /// resurrection: a read that returned a value older than a delete acknowledged before it began.
     static func resurrections(_ history: OperationHistory, _ resolution: Resolution) -> [Anomaly] {
         var found: [Anomaly] = []
+        // Each read looks only at its key's acknowledged deletes, gathered in one pass.
+        var deletes: [String: [OperationRecord]] = [:]
+        for record in history where record.kind == .delete && record.isAcknowledged { deletes[record.key, default: []].append(record) }
+        guard !deletes.isEmpty else { return [] }
         for read in history where read.kind == .get && read.isAcknowledged {
-            for delete in history
-            where delete.kind == .delete && delete.key == read.key && delete.isAcknowledged
-                && (delete.endStep ?? .max) < read.startStep
-            {
+            for delete in deletes[read.key] ?? [] where (delete.endStep ?? .max) < read.startStep {
                 guard let tombstone = delete.written else { continue }
                 let old = read.read.filter { version in
                     version.value != nil && (tombstone.supersedes(version) || (resolution == .lww && tombstone.beatsLWW(version)))
@@ -168,6 +169,9 @@ public enum Checker {
     /// conflict: concurrent versions (siblings) exist on a replica or came back from a read.
     static func conflicts(_ simulation: Simulation) -> [Anomaly] {
         var found: [Anomaly] = []
+        // Each key's operations, gathered in one pass over the history (not one pass per key).
+        var operations: [String: [OperationRecord]] = [:]
+        for record in simulation.history { operations[record.key, default: []].append(record) }
         for key in simulation.knownKeys {
             var holders: [String] = []
             var ops = Set<Int>()
@@ -178,12 +182,12 @@ public enum Checker {
                     ops.formUnion(versions.map(\.op))
                 }
             }
-            let reads = simulation.history.filter { $0.kind == .get && $0.key == key && $0.read.count > 1 }
+            let reads = (operations[key] ?? []).filter { $0.kind == .get && $0.read.count > 1 }
             var concurrent = false
             if case .multiLeader = simulation.model {
                 // Leaders accept writes without asking each other: concurrent writes to a key are
                 // a conflict even when last-write-wins hides it (the other one is then lost).
-                let writes = simulation.history.filter { $0.key == key && $0.isWrite && $0.written != nil }
+                let writes = (operations[key] ?? []).filter { $0.isWrite && $0.written != nil }
                 for (i, a) in writes.enumerated() {
                     for b in writes[(i + 1)...] where !a.written!.supersedes(b.written!) && !b.written!.supersedes(a.written!) {
                         ops.formUnion([a.op, b.op])

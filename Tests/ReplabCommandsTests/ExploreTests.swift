@@ -1,0 +1,142 @@
+import Testing
+
+@testable import ReplabCommands
+
+/// `explore`: every schedule from the session's state (COMMANDS.md, "Exploring every schedule").
+@Suite struct ExploreTests {
+    /// A write acknowledged by w replicas, then a read from another client, still in flight.
+    static func readAfterAcknowledgedWrite(w: Int, r: Int) -> [String] {
+        [
+            "cluster leaderless nodes=3 n=3 w=\(w) r=\(r)",
+            "put x 1",
+            "deliver c1->A",
+            "deliver A->c1",
+        ] + (w == 2 ? ["deliver c1->B", "deliver B->c1"] : []) + ["get x as c2"]
+    }
+
+    static func json(_ result: CommandResult) -> String {
+        result.json.text
+    }
+
+    @Test("w = r = 1 after the write's acknowledgement: some schedule reads nothing (a stale read)")
+    func staleReadReachable() {
+        let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore"])
+        let explore = results.last!
+        #expect(explore.ok, "\(explore.text)")
+        #expect(explore.text.contains("op 2 c2 get x: "))
+        #expect(explore.text.contains("nothing"))
+        #expect(explore.text.contains("stale-read on x"))
+        #expect(explore.text.contains("(all of them)"))
+    }
+
+    @Test("w = r = 2 after the write's acknowledgement: every schedule reads 1, no stale read")
+    func noStaleRead() {
+        let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 2, r: 2) + ["explore"])
+        let explore = results.last!
+        #expect(explore.ok, "\(explore.text)")
+        #expect(explore.text.contains("op 2 c2 get x: 1 (the only outcome)"))
+        #expect(!explore.text.contains("stale-read"))
+        #expect(Self.json(explore).contains("\"findings\":[]"))
+        #expect(Self.json(explore).contains("\"complete\":true"))
+    }
+
+    @Test("find + apply reproduce the stale read; the printed steps replay as a plain script")
+    func findAndApply() {
+        let setup = Self.readAfterAcknowledgedWrite(w: 1, r: 1)
+        let (session, results) = play(setup + ["explore find stale-read", "explore show 1", "explore apply 1", "check"])
+        #expect(results[results.count - 4].ok, "\(results[results.count - 4].text)")
+        let script = results[results.count - 3].text
+        #expect(script.hasPrefix("# finding 1: stale-read on x"))
+        #expect(results[results.count - 2].ok, "\(results[results.count - 2].text)")
+        #expect(results.last!.text.contains("stale-read"))
+        // The steps as a plain script give the same state.
+        let steps = script.split(separator: "\n").dropFirst().map(String.init)
+        let (replayed, replayResults) = play(setup + steps + ["check"])
+        #expect(replayResults.allSatisfy { $0.ok })
+        #expect(replayResults.last!.text == results.last!.text)
+        #expect(replayed.log == session.log)
+        // undo takes the whole schedule back in one step.
+        var back = session
+        _ = back.execute("undo")
+        #expect(back.log == setup)
+    }
+
+    @Test("exploring leaves the session as it was; the same state gives the same answer byte for byte")
+    func unchangedAndDeterministic() {
+        var (session, _) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1))
+        let before = session.execute("show state").text + session.execute("messages").text + session.execute("show history").text
+        let first = session.execute("explore drops=1")
+        let after = session.execute("show state").text + session.execute("messages").text + session.execute("show history").text
+        #expect(before == after)
+        let second = session.execute("explore drops=1")
+        #expect(first.text == second.text)
+        #expect(Self.json(first) == Self.json(second))
+        let undo = session.execute("undo")
+        // explore changed nothing, so undo takes back the read, the last command that did.
+        #expect(undo.text.contains("last command now: deliver A->c1"))
+    }
+
+    @Test("the bound is honoured and reported")
+    func bound() {
+        let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore max-states=5"])
+        #expect(results.last!.text.hasPrefix("explored 5 states (stopped at max-states=5: the answer is partial)"))
+        #expect(Self.json(results.last!).contains("\"complete\":false"))
+    }
+
+    @Test("a drop budget lets a w = 3 write fail at its timeout")
+    func dropMakesWriteFail() {
+        let lines = ["cluster leaderless nodes=3 n=3 w=3 r=1", "put x 1"]
+        let (_, plain) = play(lines + ["explore"])
+        #expect(plain.last!.text.contains("op 1 c1 put x=1: ok (the only outcome)"))
+        let (_, dropped) = play(lines + ["explore drops=1"])
+        #expect(dropped.last!.text.contains("op 1 c1 put x=1: ok | failed") || dropped.last!.text.contains("failed | ok"))
+        let (_, found) = play(lines + ["explore find outcome 1 failed drops=1"])
+        #expect(found.last!.text.contains("tick"))
+    }
+
+    @Test("two blind concurrent writes: LWW can lose one, siblings keep both")
+    func concurrentBlindWrites() {
+        let lww = play([
+            "cluster leaderless nodes=3 n=3 w=2 r=2 resolve=lww", "put x 1 blind", "put x 2 as c2 blind", "explore",
+        ]).1.last!
+        #expect(lww.text.contains("lost-write on x"), "\(lww.text)")
+        let siblings = play([
+            "cluster leaderless nodes=3 n=3 w=2 r=2 resolve=siblings", "put x 1 blind", "put x 2 as c2 blind", "explore",
+        ]).1.last!
+        #expect(siblings.text.contains("conflict on x"), "\(siblings.text)")
+        #expect(!siblings.text.contains("lost-write"))
+    }
+
+    @Test("bad arguments get a clear error and change nothing")
+    func errors() {
+        let setup = Self.readAfterAcknowledgedWrite(w: 1, r: 1)
+        let cases: [(String, String)] = [
+            ("explore drops=x", "drops must be a whole number from 0 to 3, not \"x\""),
+            ("explore drops=9", "drops=9 is out of range: allowed 0 to 3"),
+            (
+                "explore drop=1",
+                "explore has no option \"drop\": did you mean \"drops\"?; allowed: drops=K, duplicates=K, crashes=K, max-states=N"
+            ),
+            ("explore drops=1 drops=1", "explore: drops= is given twice"),
+            ("explore find nonsense", "explore cannot find \"nonsense\""),
+            ("explore find outcome 9 ok", "there is no operation 9; show history lists operations 1 to 2"),
+            ("explore find outcome 1 ok", "operation 1 has already completed; explore looks at operations still in flight"),
+            ("explore show 1", "nothing explored yet: explore first, then explore show N or explore apply N"),
+            ("explore apply", "explore apply needs a finding's number: explore apply N (explore lists them)"),
+        ]
+        for (line, message) in cases {
+            var (session, _) = play(setup)
+            let log = session.log
+            let result = session.execute(line)
+            #expect(!result.ok, "\(line)")
+            #expect(result.error?.hasPrefix(message) == true, "\(line): \(result.error ?? "no error")")
+            #expect(session.log == log)
+        }
+        var (session, _) = play(setup + ["explore"])
+        _ = session.execute("deliver all")
+        #expect(
+            session.execute("explore show 1").error
+                == "the session has changed since the last explore: explore again, then use its findings")
+        #expect(play(["explore"]).1.last!.error?.hasPrefix("there is no cluster yet") == true)
+    }
+}

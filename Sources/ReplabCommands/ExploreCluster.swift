@@ -100,10 +100,8 @@ struct ClusterSystem: ExplorableSystem {
     }
 
     func fingerprint(of state: ClusterState) -> Fingerprint {
-        let (a, b) = state.sim.explorationKey
         var hasher = StableHasher()
-        hasher.combine(a)
-        hasher.combine(b)
+        for word in state.sim.explorationWords { hasher.combine(word) }
         hasher.combine(state.drops)
         hasher.combine(state.duplicates)
         hasher.combine(state.crashes)

@@ -729,6 +729,10 @@ public struct Session: Sendable {
                 candidates = ["topology", "timeline", "state", "session", "pbs"]
             case "pbs":
                 candidates = PBSCommand.optionNames
+            case "explore":
+                candidates =
+                    ["find", "show", "apply", "drops=", "duplicates=", "crashes=", "max-states=", "outcome"]
+                    + Anomaly.Kind.allCases.map(\.rawValue)
             default:
                 candidates = []
             }

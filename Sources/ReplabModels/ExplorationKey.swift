@@ -1,75 +1,79 @@
 import ReplabKernel
 
 extension Simulation {
-    /// Feeds `hasher` with what decides this cluster's future and what `explore` reports about it:
-    /// two clusters that feed the same words behave alike under every schedule.
+    /// What decides this cluster's future and what `explore` reports about it, as a list of
+    /// 64-bit words: two clusters with the same words behave alike under every schedule (but for
+    /// a hash collision, below). The explorer turns the list into its 128-bit fingerprint.
     ///
     /// Left out, because no future step depends on them: the trace, the step counter, message ids
     /// (the messages in flight count as a multiset of sender, receiver and payload), when each
     /// message was sent, the next message id, when an operation completed (`explore` starts no
-    /// operation, so no later read can compare against those times), and the notes and completions
+    /// operation, so no later read compares against those times), and the notes and completions
     /// a command collects for its report.
-    public func hashExplorationKey(into hasher: inout Hasher) {
-        hasher.combine(model)
-        hasher.combine(settings)
-        hasher.combine(now)
-        hasher.combine(prng)
-        hasher.combine(faults)
-        for timer in timers.all {
-            hasher.combine(timer.fireAt)
-            hasher.combine(timer.payload)
+    ///
+    /// Numbers go in as they are; each component (a replica's state, an operation record, a
+    /// message, a timer) goes in as its 64-bit hash under Swift's hasher, which is seeded afresh
+    /// in every process. What an exploration finds does not depend on those values, only on which
+    /// states are equal, so it is the same in every run unless two distinct values of one component
+    /// share a hash: about m² / 2⁶⁵ for m distinct values of a component, far fewer than states.
+    public var explorationWords: [UInt64] {
+        var words: [UInt64] = []
+        words.reserveCapacity(16 + replicas.count + history.count + 2 * network.count)
+        func add<T: Hashable>(_ value: T) {
+            var hasher = Hasher()
+            hasher.combine(value)
+            words.append(UInt64(bitPattern: Int64(hasher.finalize())))
         }
-        hasher.combine(timers.count)
-        hasher.combine(replicas)
-        hasher.combine(clientContexts)
-        hasher.combine(clientCounters)
-        hasher.combine(history.count)
+        add(model)
+        add(settings)
+        words.append(now)
+        add(prng)
+        add(faults)
+        let timers = self.timers.all
+        words.append(UInt64(timers.count))
+        for timer in timers {
+            words.append(timer.fireAt)
+            add(timer.payload)
+        }
+        words.append(UInt64(replicas.count))
+        for replica in replicas { add(replica) }
+        add(clientContexts)
+        add(clientCounters)
+        words.append(UInt64(history.count))
         for record in history {
             var record = record
             record.endStep = nil
             record.endTime = nil
-            hasher.combine(record)
+            add(record)
         }
+        words.append(UInt64(pending.count))
         for op in pending.keys.sorted() {
-            hasher.combine(op)
-            hasher.combine(pending[op]!)
+            words.append(UInt64(op))
+            add(pending[op]!)
         }
-        hasher.combine(pending.count)
+        words.append(UInt64(coordinating.count))
         for op in coordinating.keys.sorted() {
-            hasher.combine(op)
-            hasher.combine(coordinating[op]!.node)
-            hasher.combine(coordinating[op]!.state)
+            words.append(UInt64(op))
+            add(coordinating[op]!.node)
+            add(coordinating[op]!.state)
         }
-        hasher.combine(coordinating.count)
-        hasher.combine(nextTimestamp)
-        hasher.combine(pendingTimestamps)
-        hasher.combine(leadership)
-        hasher.combine(exchanges)
+        words.append(nextTimestamp)
+        add(pendingTimestamps)
+        add(leadership)
+        words.append(UInt64(exchanges))
         // The messages in flight as a multiset: each one's hash, sorted.
-        var messages: [Int] = []
+        var messages: [UInt64] = []
         messages.reserveCapacity(network.count)
-        for envelope in network.inOrder {
-            var one = hasher
-            one.combine(envelope.from)
-            one.combine(envelope.to)
-            one.combine(envelope.payload)
-            messages.append(one.finalize())
+        network.forEachInFlight { envelope in
+            var hasher = Hasher()
+            hasher.combine(envelope.from)
+            hasher.combine(envelope.to)
+            hasher.combine(envelope.payload)
+            messages.append(UInt64(bitPattern: Int64(hasher.finalize())))
         }
         messages.sort()
-        hasher.combine(messages)
-    }
-
-    /// A 128-bit key of `hashExplorationKey`: two passes of Swift's hasher, told apart by a salt.
-    /// Swift seeds its hasher afresh in every process, so the key differs from run to run; what an
-    /// exploration finds does not, for it depends on which states are equal, not on their keys
-    /// (but for a collision: about n² / 2¹²⁹ for n states).
-    public var explorationKey: (UInt64, UInt64) {
-        var first = Hasher()
-        first.combine(0x5EED as UInt64)
-        hashExplorationKey(into: &first)
-        var second = Hasher()
-        second.combine(0xFACADE as UInt64)
-        hashExplorationKey(into: &second)
-        return (UInt64(bitPattern: Int64(first.finalize())), UInt64(bitPattern: Int64(second.finalize())))
+        words.append(UInt64(messages.count))
+        words += messages
+        return words
     }
 }

@@ -76,6 +76,33 @@ import Testing
         #expect(undo.text.contains("last command now: deliver A->c1"))
     }
 
+    @Test("the JSON explore object: states, complete, outcomes, findings with their steps")
+    func json() {
+        let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore"])
+        #expect(
+            Self.json(results.last!).contains(
+                #""explore":{"states":651,"complete":true,"outcomes":[{"op":"get","id":2,"client":"c2","key":"x","ok":true,"values":["1"]},{"op":"get","id":2,"client":"c2","key":"x","ok":true,"values":[]}],"findings":[{"id":1,"kind":"stale-read","key":"x","steps":["deliver m6","deliver m8"]}]}"#
+            ))
+        let (session, _) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1))
+        #expect(session.completions(line: "explore f", word: "f") == ["find"])
+    }
+
+    @Test("whatever order run random picks, its outcome is one explore listed (and explore finds nothing run cannot)")
+    func randomRunsAreAmongTheOutcomes() {
+        let setup = Self.readAfterAcknowledgedWrite(w: 1, r: 1)
+        let explore = play(setup + ["explore"]).1.last!.text
+        var seen: Set<String> = []
+        for seed in 1...40 {
+            let (session, _) = play(["seed \(seed)"] + setup + ["run random"])
+            let read = session.simulation!.history[1]
+            let value = read.readValues.isEmpty ? "nothing" : read.readValues.joined(separator: ",")
+            seen.insert(value)
+            #expect(explore.contains("op 2 c2 get x: 1 | nothing") && ["1", "nothing"].contains(value), "seed \(seed): \(value)")
+        }
+        // Forty random orders meet both outcomes explore listed.
+        #expect(seen == ["1", "nothing"])
+    }
+
     @Test("the bound is honoured and reported")
     func bound() {
         let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore max-states=5"])

@@ -130,7 +130,9 @@ struct ExploreReport: Sendable {
         if options.drops > 0 { faults.append("losing up to \(plural(options.drops, "message"))") }
         if options.duplicates > 0 { faults.append("duplicating up to \(plural(options.duplicates, "message"))") }
         if options.crashes > 0 { faults.append("crashing up to \(plural(options.crashes, "node"))") }
-        let base = "every order of delivering the \(plural(inFlight, "message")) in flight and what they send"
+        let base =
+            inFlight == 0
+            ? "nothing is in flight" : "every order of delivering the \(plural(inFlight, "message")) in flight and what they send"
         return faults.isEmpty ? base + "; no losses, duplicates or crashes" : base + ", and " + faults.joined(separator: ", ")
     }
 
@@ -145,7 +147,7 @@ struct ExploreReport: Sendable {
 
     func text(width: Int) -> String {
         var lines: [String] = []
-        lines.append("explored \(grouped(states)) states (\(endText)): \(scope)")
+        lines.append("explored \(grouped(states)) state\(states == 1 ? "" : "s") (\(endText)): \(scope)")
         lines.append(timeNote)
         if let target {
             lines.append(contentsOf: targetLines(target))
@@ -164,7 +166,8 @@ struct ExploreReport: Sendable {
                 results.isEmpty
                 ? "none reached (still waiting in every schedule)"
                 : results.map { ClusterSystem.result(kind: record.kind, ok: $0.ok, values: $0.values) }.joined(separator: " | ")
-                    + (results.count == 1 ? " (the only outcome)" : " (\(results.count) outcomes)")
+                    + (end != .complete
+                        ? " (seen so far)" : results.count == 1 ? " (the only outcome)" : " (\(results.count) outcomes)")
             lines.append("  op \(record.op) \(record.client.name) \(record.text): \(shown)")
         }
         return lines

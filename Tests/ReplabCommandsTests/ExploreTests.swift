@@ -103,6 +103,33 @@ import Testing
         #expect(seen == ["1", "nothing"])
     }
 
+    @Test("the report, word for word")
+    func exactReport() {
+        let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore", "explore show 1"])
+        #expect(
+            results[results.count - 2].text == """
+                explored 651 states (all of them): every order of delivering the 5 messages in
+                     flight and what they send; no losses, duplicates or crashes
+                time: it passes only when no message can be delivered, and only as far as the
+                     next timeout of an operation still waiting (tick N)
+                outcomes of the operations in flight (shortest schedule first):
+                  op 2 c2 get x: 1 | nothing (2 outcomes)
+                anomalies some schedule reaches:
+                  1. stale-read on x: shortest schedule 2 steps
+                explore show N prints finding N's schedule; explore apply N plays it (undo takes
+                     it back)
+                """)
+        #expect(
+            results.last!.text == """
+                # finding 1: stale-read on x, 2 steps from the state explored
+                deliver m6
+                deliver m8
+                """)
+        let quiet = play(["cluster leaderless", "explore"]).1.last!.text
+        #expect(quiet.hasPrefix("explored 1 state (all of them): nothing is in flight; no losses, duplicates or\n     crashes\n"))
+        #expect(quiet.hasSuffix("no operation was in flight\nno schedule reaches an anomaly of check"))
+    }
+
     @Test("the bound is honoured and reported")
     func bound() {
         let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore max-states=5"])

@@ -23,7 +23,10 @@ let package = Package(
             dependencies: [.product(name: "Collections", package: "swift-collections")],
             swiftSettings: strict),
         // Replication models on top of the kernel: pure handlers that return effects.
-        .target(name: "ReplabModels", dependencies: ["ReplabKernel"], swiftSettings: strict),
+        .target(
+            name: "ReplabModels",
+            dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],
+            swiftSettings: strict),
         // The explorer: one breadth-first, explicit-state search (visited set of 128-bit fingerprints,
         // a bound, shortest schedules) over any system behind its `ExplorableSystem` protocol, and
         // W2, the benchmark's small quorum model, behind the same protocol. Knows no replication model.
@@ -62,7 +65,7 @@ let package = Package(
         .testTarget(name: "ReplabTerminalTests", dependencies: ["ReplabTerminal"], swiftSettings: strict),
         .testTarget(
             name: "ReplabCommandsTests",
-            dependencies: ["ReplabCommands"],
+            dependencies: ["ReplabCommands", "ReplabExplore", "ReplabModels"],
             exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(

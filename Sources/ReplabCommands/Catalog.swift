@@ -314,7 +314,8 @@ public enum Catalog {
                 shortest schedule to it. explore show N prints finding N's schedule as a .replab script;
                 explore apply N plays it here, one command per step; undo takes it all back.
                 States are told apart by a 128-bit fingerprint (message ids, the trace and when operations
-                ended left out); two distinct states sharing one is as likely as n^2/2^129 for n states.
+                ended left out); two distinct states sharing one is about as likely as two distinct values
+                of one component (a replica's store, the messages in flight) sharing a 64-bit hash.
                 """,
             example: "explore find stale-read"),
         CommandHelp(

@@ -260,16 +260,15 @@ public struct Session: Sendable {
             }
         case .deliver(let selectors):
             try mutate(&result, line: line) { sim throws(CommandError) in
-                let chosen = try Session.select(selectors, in: sim, forDelivery: true)
-                for id in chosen { sim.deliver(id) }
+                sim.deliver(try Session.select(selectors, in: sim, forDelivery: true))
             }
         case .drop(let selectors):
             try mutate(&result, line: line) { sim throws(CommandError) in
-                for id in try Session.select(selectors, in: sim, forDelivery: false) { sim.drop(id) }
+                sim.drop(try Session.select(selectors, in: sim, forDelivery: false))
             }
         case .duplicate(let selectors):
             try mutate(&result, line: line) { sim throws(CommandError) in
-                for id in try Session.select(selectors, in: sim, forDelivery: false) { sim.duplicate(id) }
+                sim.duplicate(try Session.select(selectors, in: sim, forDelivery: false))
             }
         case .run(let max, let random):
             try mutate(&result, line: line) { sim throws(CommandError) in
@@ -512,12 +511,18 @@ public struct Session: Sendable {
         }
     }
 
-    /// Delivers up to `limit` deliverable messages: in the scheduler's order (oldest first), or
-    /// with `random` each one drawn from those deliverable by the seeded generator. Returns how
-    /// many were delivered.
+    /// Delivers up to `limit` deliverable messages: in the scheduler's order (oldest first,
+    /// O(log n) each), or with `random` each one drawn from those deliverable by the seeded
+    /// generator (a draw lists what is deliverable, so it costs O(n log n)). Returns how many
+    /// were delivered.
     static func deliverSome(_ sim: inout Simulation, limit: Int, random: Bool) -> Int {
         var delivered = 0
         while delivered < limit {
+            if !random {
+                guard sim.deliverNext() else { break }
+                delivered += 1
+                continue
+            }
             let ready = sim.inFlight.filter { sim.isDeliverable($0) }
             guard !ready.isEmpty else { break }
             let pick = random ? Int(sim.prng.below(UInt64(ready.count))) : 0

@@ -79,5 +79,22 @@ public struct Timers<Payload> {
     }
 }
 
+extension Timers where Payload: Hashable {
+    /// A pending timer as far as the future is concerned: when it fires and what it carries
+    /// (not the order it was set in).
+    public struct Key: Hashable {
+        public let fireAt: UInt64
+        public let payload: Payload
+    }
+
+    /// The pending timers as a multiset, for comparing cluster states.
+    public var multiset: [Key: Int] {
+        var counts: [Key: Int] = [:]
+        for timer in pending { counts[Key(fireAt: timer.fireAt, payload: timer.payload), default: 0] += 1 }
+        return counts
+    }
+}
+
 extension Timers: Sendable where Payload: Sendable {}
+extension Timers.Key: Sendable where Payload: Sendable {}
 extension Timers.Timer: Sendable where Payload: Sendable {}

@@ -51,9 +51,11 @@ public struct Envelope<Payload> {
 /// The set of messages in flight, ordered for the scheduler as a binary heap.
 ///
 /// A value type: copying a `Network` (for `undo`, or to explore another schedule) copies only
-/// a reference until one of the copies changes. Sending and taking the next message are
-/// O(log n); choosing a particular message (the teacher's `deliver m7`) is O(n), which is fine
-/// for the few messages a person can follow.
+/// a reference until one of the copies changes. Sending, taking the next message and taking the
+/// next one a gate lets through are O(log n) (plus O(log n) for each message the gate holds
+/// back). Finding one message by id (the teacher's `deliver m7`) is a linear scan of the
+/// heap's array, with an O(log n) repair after removing it; a selection of many messages
+/// (`deliver all`, `drop to B`) is taken out in one pass, O(n + k log k), never one scan each.
 public struct Network<Payload> {
     @usableFromInline var heap: [Envelope<Payload>] = []
     @usableFromInline var nextID: UInt32 = 1
@@ -105,19 +107,72 @@ public struct Network<Payload> {
     @discardableResult
     public mutating func remove(_ id: MessageID) -> Envelope<Payload>? {
         guard let index = heap.firstIndex(where: { $0.id == id }) else { return nil }
-        let removed = heap[index]
-        heap.remove(at: index)
+        return remove(at: index)
+    }
+
+    /// Removes and returns the messages with these ids that are in flight, in id order: one
+    /// pass over the heap and one O(n) rebuild, whatever the number taken.
+    public mutating func take(_ ids: Set<MessageID>) -> [Envelope<Payload>] {
+        guard !ids.isEmpty else { return [] }
+        var taken: [Envelope<Payload>] = []
+        var kept: [Envelope<Payload>] = []
+        kept.reserveCapacity(heap.count)
+        for envelope in heap {
+            if ids.contains(envelope.id) { taken.append(envelope) } else { kept.append(envelope) }
+        }
+        heap = kept
         heapify()
-        return removed
+        return taken.sorted { $0.id < $1.id }
+    }
+
+    /// The messages with these ids that are in flight, in id order, left in flight.
+    public func messages(_ ids: Set<MessageID>) -> [Envelope<Payload>] {
+        heap.filter { ids.contains($0.id) }.sorted { $0.id < $1.id }
+    }
+
+    /// The next message in the scheduler's order that `allowed` lets through, removed from
+    /// flight; the messages it holds back stay in flight. O(log n) for each message looked at.
+    public mutating func popNext(where allowed: (Envelope<Payload>) -> Bool) -> Envelope<Payload>? {
+        var held: [Envelope<Payload>] = []
+        defer { for envelope in held { push(envelope) } }
+        while let next = popNext() {
+            if allowed(next) { return next }
+            held.append(next)
+        }
+        return nil
     }
 
     /// Puts a copy of a message in flight under a new id (the network duplicated it).
     @discardableResult
     public mutating func duplicate(_ id: MessageID, now: UInt64, step: UInt32) -> MessageID? {
         guard let original = message(id) else { return nil }
-        return send(
+        return duplicate(original, now: now, step: step)
+    }
+
+    /// Puts a copy of `original` (a message in flight) in flight under a new id.
+    @discardableResult
+    public mutating func duplicate(_ original: Envelope<Payload>, now: UInt64, step: UInt32) -> MessageID {
+        send(
             from: original.from, to: original.to, payload: original.payload, now: now,
             latency: original.deliverAt > now ? original.deliverAt - now : 0, step: step)
+    }
+
+    /// Removes the element at `index` of the heap's array and restores the heap in O(log n):
+    /// the last element takes its place and climbs or sinks to where it belongs.
+    mutating func remove(at index: Int) -> Envelope<Payload> {
+        let last = heap.removeLast()
+        guard index < heap.count else { return last }
+        let removed = heap[index]
+        heap[index] = last
+        var hole = index
+        while hole > 0 {
+            let parent = (hole - 1) / 2
+            guard heap[hole].precedes(heap[parent]) else { break }
+            heap.swapAt(hole, parent)
+            hole = parent
+        }
+        siftDown(from: hole)
+        return removed
     }
 
     // The heap operations move elements through a "hole" with unsafe pointers: no bounds or
@@ -175,9 +230,23 @@ public struct Network<Payload> {
         return top
     }
 
+    /// Moves the element at `start` down until neither child precedes it.
+    mutating func siftDown(from start: Int) {
+        var hole = start
+        while true {
+            var child = 2 * hole + 1
+            guard child < heap.count else { return }
+            if child + 1 < heap.count && heap[child + 1].precedes(heap[child]) { child += 1 }
+            guard heap[child].precedes(heap[hole]) else { return }
+            heap.swapAt(hole, child)
+            hole = child
+        }
+    }
+
+    /// Restores the heap property over the whole array in O(n) (Floyd's method).
     mutating func heapify() {
-        let items = heap.sorted { $0.precedes($1) }
-        heap = items  // a sorted array is a valid heap
+        guard heap.count > 1 else { return }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(from: index) }
     }
 }
 

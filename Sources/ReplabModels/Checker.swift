@@ -41,7 +41,7 @@ public enum Checker {
 
     /// stale-read: a read that returned no version of a write acknowledged before the read
     /// began, and nothing newer. Only writes that no other such write superseded count.
-    static func staleReads(_ history: [OperationRecord], _ resolution: Resolution) -> [Anomaly] {
+    static func staleReads(_ history: OperationHistory, _ resolution: Resolution) -> [Anomaly] {
         // One sweep per key: acknowledged writes in the order they completed, reads in the order
         // they began (history order). The frontier holds the writes acknowledged so far that no
         // other such write supersedes (reflection is transitive, so a write superseded once stays
@@ -140,7 +140,7 @@ public enum Checker {
     }
 
     /// resurrection: a read that returned a value older than a delete acknowledged before it began.
-    static func resurrections(_ history: [OperationRecord], _ resolution: Resolution) -> [Anomaly] {
+    static func resurrections(_ history: OperationHistory, _ resolution: Resolution) -> [Anomaly] {
         var found: [Anomaly] = []
         for read in history where read.kind == .get && read.isAcknowledged {
             for delete in history

@@ -81,8 +81,7 @@ extension Simulation {
             pending[op] = PendingOp(op: op, client: client, kind: kind, key: key, targets: [coordinator], needed: 1)
             send(
                 from: client, to: coordinator,
-                .request(op: op, kind: kind, key: key, value: kind == .delete ? nil : value, context: context))
-            pendingTimestamps[op] = timestamp
+                .request(op: op, kind: kind, key: key, value: kind == .delete ? nil : value, context: context, timestamp: timestamp))
         }
         history.append(entry)
         return op
@@ -91,10 +90,12 @@ extension Simulation {
     // MARK: - Client-coordinated quorums
 
     mutating func clientGotAck(op: Int, from: Address) {
-        guard var state = pending[op], !state.done else { return }
+        // A late ack is counted too: it tells the client that replica has answered, so the
+        // operation can be forgotten once every replica asked has.
+        guard var state = pending[op] else { return }
         if !state.acks.contains(from) { state.acks.append(from) }
         pending[op] = state
-        if state.acks.count >= state.needed { completeWrite(op: op, version: state.version, by: state.acks) }
+        if !state.done && state.acks.count >= state.needed { completeWrite(op: op, version: state.version, by: state.acks) }
     }
 
     mutating func clientGotRefusal(op: Int, reason: String) {
@@ -198,7 +199,7 @@ extension Simulation {
     // MARK: - Node-coordinated quorums
 
     mutating func coordinate(
-        op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, client: Address, at me: Address
+        op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, timestamp: UInt64, client: Address, at me: Address
     ) {
         let targets = quorumTargets(for: key, from: me)
         var state = PendingOp(
@@ -214,7 +215,7 @@ extension Simulation {
             let highest = max(
                 context.highest(me), local.counters[key] ?? 0, (local.store[key] ?? []).map { $0.clock.highest(me) }.max() ?? 0)
             let version = Version(
-                value: value, dot: Dot(me, highest + 1), context: context, timestamp: pendingTimestamps[op] ?? 0,
+                value: value, dot: Dot(me, highest + 1), context: context, timestamp: timestamp,
                 writtenAt: now, op: op)
             replicas[me.replicaIndex].counters[key] = highest + 1
             state.version = version
@@ -243,10 +244,10 @@ extension Simulation {
     }
 
     mutating func coordinatorGotAck(op: Int, from: Address, at me: Address) {
-        guard var entry = coordinating[op], entry.node == me, !entry.state.done else { return }
+        guard var entry = coordinating[op], entry.node == me else { return }
         if !entry.state.acks.contains(from) { entry.state.acks.append(from) }
         coordinating[op] = entry
-        if entry.state.acks.count >= entry.state.needed { coordinatorFinishWrite(op: op) }
+        if !entry.state.done && entry.state.acks.count >= entry.state.needed { coordinatorFinishWrite(op: op) }
     }
 
     mutating func coordinatorGotRefusal(op: Int, reason: String, at me: Address) {
@@ -333,8 +334,8 @@ extension Simulation {
             } else {
                 coordinatorGotReply(op: op, key: key, versions: versions, from: from, at: me)
             }
-        case .request(let op, let kind, let key, let value, let context):
-            coordinate(op: op, kind: kind, key: key, value: value, context: context, client: from, at: me)
+        case .request(let op, let kind, let key, let value, let context, let timestamp):
+            coordinate(op: op, kind: kind, key: key, value: value, context: context, timestamp: timestamp, client: from, at: me)
         case .response(let op, let ok, let versions, let reason):
             clientGotResponse(op: op, ok: ok, versions: versions, reason: reason)
         case .handoff(let message):

@@ -165,8 +165,9 @@ extension Simulation {
         if kind == .get {
             send(from: client, to: target, .clientRead(op: op, key: key))
         } else {
-            pendingTimestamps[op] = takeTimestamp()
-            send(from: client, to: target, .clientWrite(op: op, kind: kind, key: key, value: kind == .delete ? nil : value))
+            send(
+                from: client, to: target,
+                .clientWrite(op: op, kind: kind, key: key, value: kind == .delete ? nil : value, timestamp: takeTimestamp()))
         }
         history.append(entry)
         return op
@@ -191,8 +192,8 @@ extension Simulation {
         switch envelope.payload {
         case .clientRead, .readResult, .writeResult:
             handleClientTraffic(envelope)
-        case .clientWrite(let op, let kind, let key, let value):
-            leaderAccepts(op: op, kind: kind, key: key, value: value, client: from, at: me)
+        case .clientWrite(let op, let kind, let key, let value, let timestamp):
+            leaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
         case .replicate(let write):
             followerReceives(write, from: from, at: me)
         case .replicateAck(let op, _, let epoch):
@@ -276,7 +277,7 @@ extension Simulation {
         send(from: me, to: leader, .resyncRequest(epoch: state.epoch))
     }
 
-    mutating func leaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) {
+    mutating func leaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address) {
         let state = replicas[me.replicaIndex].replication
         guard state.isLeader else {
             send(
@@ -296,7 +297,7 @@ extension Simulation {
         let index = UInt64(state.log.count + 1)
         let version = Version(
             value: value, dot: Dot(me, index), context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
-            timestamp: pendingTimestamps[op] ?? 0, writtenAt: now, op: op)
+            timestamp: timestamp, writtenAt: now, op: op)
         let write = ReplicatedWrite(
             op: op, origin: me, index: index, epoch: state.epoch, kind: kind, key: key, version: version, deps: VersionVector())
         applyRow(write, at: me)
@@ -460,8 +461,8 @@ extension Simulation {
         switch envelope.payload {
         case .clientRead, .readResult, .writeResult:
             handleClientTraffic(envelope)
-        case .clientWrite(let op, let kind, let key, let value):
-            multiLeaderAccepts(op: op, kind: kind, key: key, value: value, client: from, at: me)
+        case .clientWrite(let op, let kind, let key, let value, let timestamp):
+            multiLeaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
         case .propagate(let write, let path):
             for target in propagationTargets(from: me, path: path) where target != write.origin {
                 send(from: me, to: target, .propagate(write, path: path + [me]))
@@ -472,7 +473,9 @@ extension Simulation {
         }
     }
 
-    mutating func multiLeaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) {
+    mutating func multiLeaderAccepts(
+        op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address
+    ) {
         if kind == .insert && hasRow(key, at: me) {
             send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
             return
@@ -487,7 +490,7 @@ extension Simulation {
         let dot = Dot(me, state.written)
         let version = Version(
             value: value, dot: dot, context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
-            timestamp: pendingTimestamps[op] ?? 0, writtenAt: now, op: op)
+            timestamp: timestamp, writtenAt: now, op: op)
         let write = ReplicatedWrite(
             op: op, origin: me, index: state.written, epoch: 0, kind: kind, key: key, version: version, deps: state.applied)
         state.applied = state.applied.inserting(dot)

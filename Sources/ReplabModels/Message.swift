@@ -20,7 +20,8 @@ public enum Message: Sendable, Hashable {
     case read(op: Int, key: String)
     case readReply(op: Int, key: String, versions: [Version])
     /// Node-coordinated clusters: a client's request to its coordinator.
-    case request(op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector)
+    /// `timestamp` is the last-write-wins timestamp the client stamped on the write.
+    case request(op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, timestamp: UInt64)
     /// Node-coordinated clusters: the coordinator's answer.
     case response(op: Int, ok: Bool, versions: [Version], reason: String)
     /// Read repair: the newest versions for a replica that answered with older ones.
@@ -35,7 +36,7 @@ public enum Message: Sendable, Hashable {
     /// Anti-entropy: one step of a Merkle-tree exchange.
     case merkle(MerkleMessage)
     /// Leader-based models: a client's write to a leader, and its answer.
-    case clientWrite(op: Int, kind: OpKind, key: String, value: Value?)
+    case clientWrite(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64)
     case writeResult(op: Int, ok: Bool, reason: String)
     /// Leader-based models: a client's read of one node's copy, and its answer.
     case clientRead(op: Int, key: String)
@@ -92,7 +93,7 @@ public enum Message: Sendable, Hashable {
             return "read \(key)"
         case .readReply(_, let key, let versions):
             return "reply \(key)=\(Message.describe(versions))"
-        case .request(_, let kind, let key, let value, let context):
+        case .request(_, let kind, let key, let value, let context, _):
             switch kind {
             case .put: return "put \(key)=\(value.map(\.description) ?? "") ctx \(context)"
             case .get: return "get \(key)"
@@ -112,7 +113,7 @@ public enum Message: Sendable, Hashable {
             return "refused \(key): \(reason)"
         case .merkle(let message):
             return message.label
-        case .clientWrite(_, let kind, let key, let value):
+        case .clientWrite(_, let kind, let key, let value, _):
             return kind == .delete ? "delete \(key)" : "\(kind.rawValue) \(key)=\(value?.description ?? "")"
         case .writeResult(_, let ok, let reason):
             return (ok ? "ok" : "failed") + (reason.isEmpty ? "" : ": \(reason)")

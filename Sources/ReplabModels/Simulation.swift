@@ -274,14 +274,12 @@ public struct Simulation: Sendable {
     /// Per client, per key: the last dot counter it used (client-coordinated writes). Counting per
     /// key keeps each key's clocks contiguous ({c1:2} rather than {c1:7 after c1:3}).
     var clientCounters: [[String: UInt64]] = []
-    public internal(set) var history: [OperationRecord] = []
+    public internal(set) var history = OperationHistory()
     public var trace = Trace()
     var pending: [Int: PendingOp] = [:]
     /// Coordinator-side state in node-coordinated clusters, keyed by op (volatile: lost on crash).
     var coordinating: [Int: (node: Address, state: PendingOp)] = [:]
     var nextTimestamp: UInt64 = 1
-    /// Node-coordinated writes: the LWW timestamp stamped when the client issued them.
-    var pendingTimestamps: [Int: UInt64] = [:]
     /// Leader-based models: the cluster-wide facts (who was last promoted, pending sync acks).
     var leadership = Leadership()
     var exchanges = 0
@@ -313,9 +311,8 @@ public struct Simulation: Sendable {
     public var inFlight: [Envelope<Message>] { network.inOrder }
 
     public var knownKeys: [String] {
-        var keys = Set<String>()
+        var keys = Set<String>(history.keys)
         for replica in replicas { keys.formUnion(replica.store.keys) }
-        for record in history { keys.insert(record.key) }
         return keys.sorted()
     }
 
@@ -334,8 +331,14 @@ public struct Simulation: Sendable {
         !faults.isCrashed(to) && !faults.isCrashed(from) && !faults.isCut(from, to)
     }
 
-    /// Whether the scheduler may deliver this message now (its link is not cut).
+    /// The delivery gate: whether a message may be delivered now. Every delivery passes it,
+    /// whoever asks (the session, a test, the explorer): a message on a link the partition cuts
+    /// stays in flight until `heal`. A message to a crashed replica passes, and is lost on arrival.
     public func isDeliverable(_ envelope: Envelope<Message>) -> Bool {
+        Simulation.passesGate(envelope, faults)
+    }
+
+    static func passesGate(_ envelope: Envelope<Message>, _ faults: Faults) -> Bool {
         !faults.isCut(envelope.from, envelope.to)
     }
 
@@ -361,9 +364,35 @@ public struct Simulation: Sendable {
         record(.sent(id, from: from, to: to, kind: message.kind, label: message.label))
     }
 
-    /// Delivers one message (which must be in flight). A message to a crashed replica is lost.
-    public mutating func deliver(_ id: MessageID) {
-        guard let envelope = network.remove(id) else { return }
+    /// Delivers one message, if it is in flight and the delivery gate lets it through (see
+    /// `isDeliverable`); returns whether it was delivered. A message to a crashed replica is lost.
+    @discardableResult
+    public mutating func deliver(_ id: MessageID) -> Bool {
+        deliver([id]) == 1
+    }
+
+    /// Delivers, in id order, the messages with these ids that are in flight and that the
+    /// delivery gate lets through; the others stay where they are. Returns how many it delivered.
+    @discardableResult
+    public mutating func deliver(_ ids: [MessageID]) -> Int {
+        let open = network.messages(Set(ids)).filter(isDeliverable).map(\.id)
+        let envelopes = network.take(Set(open))
+        for envelope in envelopes { deliver(envelope) }
+        return envelopes.count
+    }
+
+    /// Delivers the next message in the scheduler's order (oldest first) whose link is not cut;
+    /// returns false when there is none. O(log n) in the messages in flight.
+    public mutating func deliverNext() -> Bool {
+        let faults = self.faults  // not `self`: a copy of the simulation would share, and so copy, the network
+        guard let envelope = network.popNext(where: { Simulation.passesGate($0, faults) }) else { return false }
+        deliver(envelope)
+        return true
+    }
+
+    /// Delivers a message already taken out of flight.
+    mutating func deliver(_ envelope: Envelope<Message>) {
+        let id = envelope.id
         beginStep()
         if faults.isCrashed(envelope.to) {
             record(.dropped(id, .receiverCrashed))
@@ -375,36 +404,64 @@ public struct Simulation: Sendable {
     }
 
     /// Forgets the bookkeeping of operations that are over and that no reply still in the
-    /// network can matter to (read repair uses late replies, so a leaderless client keeps a
-    /// finished read until every replica it asked has answered). Keeps `pending` small, so a
-    /// long session does not copy an ever-growing table at every command.
+    /// network can matter to (read repair uses late replies, so a leaderless client or
+    /// coordinator keeps a finished operation until every replica it asked has answered), and
+    /// the timeout of an operation nobody tracks any more. Keeps `pending`, `coordinating` and
+    /// the timers as small as what is in progress, so a long session does not carry, and copy
+    /// at every command, a table that grows with its history.
     mutating func retireSettledOperations() {
-        let settled = pending.filter { _, state in
-            guard state.done else { return false }
-            guard model.isLeaderless, config.coordinator == .client else { return true }
-            return Set(state.acks + state.replies).count >= state.targets.count
+        func answeredByAll(_ state: PendingOp) -> Bool {
+            state.targets.allSatisfy { state.acks.contains($0) || state.replies.contains($0) }
         }
-        for op in settled.keys { pending[op] = nil }
+        var retired: [Int] = []
+        for (op, state) in pending where state.done {
+            if model.isLeaderless && config.coordinator == .client && !answeredByAll(state) { continue }
+            retired.append(op)
+        }
+        for op in retired { pending[op] = nil }
+        let finished = coordinating.filter { $0.value.state.done && answeredByAll($0.value.state) }.map(\.key)
+        for op in finished { coordinating[op] = nil }
+        let over = Set((retired + finished).filter { pending[$0] == nil && coordinating[$0] == nil })
+        if !over.isEmpty {
+            timers.cancel { event in
+                if case .opTimeout(let op) = event { return over.contains(op) }
+                return false
+            }
+        }
     }
 
     /// Loses a message.
     public mutating func drop(_ id: MessageID) {
-        guard network.remove(id) != nil else { return }
-        beginStep()
-        record(.dropped(id, .dropped))
+        drop([id])
+    }
+
+    /// Loses the messages with these ids that are in flight, in id order.
+    public mutating func drop(_ ids: [MessageID]) {
+        for envelope in network.take(Set(ids)) {
+            beginStep()
+            record(.dropped(envelope.id, .dropped))
+        }
     }
 
     /// Puts a copy of a message in flight.
     @discardableResult
     public mutating func duplicate(_ id: MessageID) -> MessageID? {
-        guard network.message(id) != nil else { return nil }
-        beginStep()
-        guard let copy = network.duplicate(id, now: now, step: step) else { return nil }
-        if let envelope = network.message(copy) {
-            record(.sent(copy, from: envelope.from, to: envelope.to, kind: envelope.payload.kind, label: envelope.payload.label))
+        duplicate([id]).first
+    }
+
+    /// Puts a copy of each message with these ids that is in flight, in id order; returns the
+    /// copies' ids.
+    @discardableResult
+    public mutating func duplicate(_ ids: [MessageID]) -> [MessageID] {
+        var copies: [MessageID] = []
+        for original in network.messages(Set(ids)) {
+            beginStep()
+            let copy = network.duplicate(original, now: now, step: step)
+            record(.sent(copy, from: original.from, to: original.to, kind: original.payload.kind, label: original.payload.label))
+            record(.duplicated(original: original.id, copy: copy))
+            copies.append(copy)
         }
-        record(.duplicated(original: id, copy: copy))
-        return copy
+        return copies
     }
 
     /// Runs the receiver's handler for a delivered message.

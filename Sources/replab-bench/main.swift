@@ -6,6 +6,7 @@
 //   replab-bench paper [TRIALS] the PBS paper's published figures, reproduced (default 1000000)
 //   replab-bench w2 [N W R]     W2 exhaustive interleavings on the explorer (default 5 3 3, W2-XL)
 //   replab-bench timeline [EVENTS]   show timeline last=20 on a trace of EVENTS entries (default 1000000)
+//   replab-bench session [OPS] [MODEL]   a long script through the session (default 5000 ops, leaderless)
 
 import ReplabPBS
 
@@ -33,7 +34,7 @@ func writeStandardError(_ text: String) {
 /// Prints the usage line to standard error and exits with status 2.
 func fail() -> Never {
     writeStandardError(
-        "usage: replab-bench w1 [OPS] | w2 [N W R] | pbs [TRIALS] | paper [TRIALS] | timeline [EVENTS]   (positive integers; defaults 100000, 1000000, 1000000, 1000000)\n"
+        "usage: replab-bench w1 [OPS] | w2 [N W R] | pbs [TRIALS] | paper [TRIALS] | timeline [EVENTS] | session [OPS] [leaderless|single-leader|multi-leader]   (positive integers; defaults 100000, 1000000, 1000000, 1000000, 5000)\n"
     )
     exit(2)
 }
@@ -91,6 +92,14 @@ case "paper":
     exit(report.passed ? 0 : 1)
 case "timeline":
     runTimelineBench(events: size(arguments.dropFirst(), default: 1_000_000, limit: 50_000_000))
+case "session":
+    var rest = arguments.dropFirst()
+    var model = "leaderless"
+    if let last = rest.last, ["leaderless", "single-leader", "multi-leader"].contains(last) {
+        model = last
+        rest = rest.dropLast()
+    }
+    runSessionBench(ops: size(rest, default: 5_000, limit: 10_000_000), model: model)
 default:
     fail()
 }

@@ -119,7 +119,7 @@ struct ExploreReport: Sendable {
         if sim.settings.sloppy || sim.replicas.contains(where: { !$0.hints.isEmpty }) { extras.append("hinted handoff") }
         if sim.settings.gcGraceTicks != nil { extras.append("tombstone GC") }
         if sim.settings.failoverTimeoutTicks != nil { extras.append("automatic failover") }
-        if !extras.isEmpty { note += "; \(extras.joined(separator: ", ")) run only within those ticks" }
+        if !extras.isEmpty { note += "; \(extras.joined(separator: ", ")) \(extras.count == 1 ? "runs" : "run") only within those ticks" }
         return note
     }
 
@@ -132,7 +132,8 @@ struct ExploreReport: Sendable {
         if options.crashes > 0 { faults.append("crashing up to \(plural(options.crashes, "node"))") }
         let base =
             inFlight == 0
-            ? "nothing is in flight" : "every order of delivering the \(plural(inFlight, "message")) in flight and what they send"
+            ? "nothing is in flight"
+            : "every order of delivering the \(plural(inFlight, "message")) in flight and what \(inFlight == 1 ? "it sends" : "they send")"
         return faults.isEmpty ? base + "; no losses, duplicates or crashes" : base + ", and " + faults.joined(separator: ", ")
     }
 

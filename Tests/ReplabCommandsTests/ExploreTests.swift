@@ -150,6 +150,29 @@ import Testing
             "the budgets left are part of the state")
     }
 
+    @Test("the exploration words tell states apart exactly as Simulation's equality does")
+    func wordsFollowEquality() {
+        var states: [Simulation] = []
+        // Every ordered pair of the six writes in flight: each pair in both orders meets in one state.
+        for first in 1...6 {
+            for second in 1...6 where second != first {
+                let lines = [
+                    "cluster leaderless nodes=3 n=3 w=2 r=1", "put x 1 blind", "put x 2 as c2 blind", "deliver m\(first)",
+                    "deliver m\(second)",
+                ]
+                states.append(play(lines).0.simulation!)
+            }
+        }
+        var equalPairs = 0
+        for a in states {
+            for b in states {
+                #expect((a == b) == (a.explorationWords == b.explorationWords))
+                if a == b { equalPairs += 1 }
+            }
+        }
+        #expect(equalPairs > states.count, "some different schedules met in the same state")
+    }
+
     @Test("the bound is honoured and reported")
     func bound() {
         let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore max-states=5"])

@@ -7,7 +7,7 @@ W1_REFERENCE := delivered=1200000 final_time=274886 completed=100000 puts=50053 
 
 MERMAID_CHECK ?= ../shared/tools/mermaid-check
 
-.PHONY: run test deps build lint terminal-test bench-check bench mermaid-check
+.PHONY: run test deps build lint terminal-test bench-check bench mermaid-check browser-deps browser-test
 
 # System packages: GNU readline's headers (line editing) and tmux (the terminal test).
 deps:
@@ -66,9 +66,34 @@ test: deps
 	$(SWIFT) test
 	"$$($(SWIFT) build --show-bin-path)/replab" lessons --verify
 	$(MAKE) --no-print-directory mermaid-check
+	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory bench-check
 	$(MAKE) --no-print-directory terminal-test
+
+# The browser test needs a Chromium (Debian's chromium-headless-shell, the one mermaid-check uses)
+# and Playwright for Python to drive it; both are installed here when missing.
+browser-deps:
+	@if ! command -v chromium-headless-shell >/dev/null 2>&1 && [ ! -x /usr/lib/chromium/chromium-headless-shell ] \
+	  && ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing: chromium-headless-shell fonts-liberation"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "please install chromium-headless-shell (sudo apt-get install chromium-headless-shell) and run make again"; exit 1; fi; \
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium-headless-shell fonts-liberation >/dev/null 2>&1 \
+	    || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium-headless-shell fonts-liberation; }; \
+	fi
+	@python3 -c "import playwright" 2>/dev/null || { echo "installing: playwright (Python)"; \
+	  if ! python3 -m pip --version >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	    $$SUDO apt-get install -y -qq python3-pip >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-pip; }; \
+	  fi; \
+	  python3 -m pip install -q playwright 2>/dev/null || python3 -m pip install -q --break-system-packages playwright; }
+
+# The exported session page in real headless Chromium: keys, buttons, state, no request, no
+# error; the SVGs parse as XML and delayed arrows slant. Screenshots go to a temporary folder.
+browser-test: browser-deps
+	@$(SWIFT) build --product replab
+	python3 Tests/browser/session_page.py "$$($(SWIFT) build --show-bin-path)/replab"
 
 # Release benchmarks beside the C yardsticks (not part of CI: timing belongs here, not in tests).
 bench:

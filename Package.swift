@@ -18,11 +18,10 @@ let package = Package(
     targets: [
         // The deterministic core: virtual clock, seeded PRNG, in-flight messages, faults, trace.
         // No I/O, no wall-clock time, no system randomness.
-        .target(
-            name: "ReplabKernel",
-            dependencies: [.product(name: "Collections", package: "swift-collections")],
-            swiftSettings: strict),
-        // Replication models on top of the kernel: pure handlers that return effects.
+        .target(name: "ReplabKernel", swiftSettings: strict),
+        // Replication models on top of the kernel: the leaderless, single-leader and multi-leader
+        // handlers as value-type transitions of one `Simulation` (a Hashable cluster state); they
+        // send through it and record to its trace. The history is a persistent hash tree.
         .target(
             name: "ReplabModels",
             dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],

@@ -240,7 +240,7 @@ public enum Catalog {
         CommandHelp(
             name: "show", group: "See it",
             syntax:
-                "show state [KEY] | show history | show topology [mermaid] | show timeline [mermaid] [last=N] | show ring [mermaid] | show merkle NODE [NODE]",
+                "show state [KEY] | show history | show topology [mermaid] | show timeline [mermaid] [last=N] [steps=A..B] [key=K] [op=N] | show ring [mermaid] | show merkle NODE [NODE]",
             summary: "views of the cluster and of what happened",
             detail: """
                 show state [KEY]   replicas × keys: values or siblings with their version vectors, tombstones
@@ -248,10 +248,13 @@ public enum Catalog {
                 show history       client operations with who, when and their results
                 show topology      every node with its role, the clients, the links the model uses, cut
                                    links, crashed nodes and the messages in flight on each link
-                show timeline [last=N]   a Lamport diagram: one column per participant, time flowing down;
-                                   each message an arrow where it arrived (m7 (sent 3) says when it left),
-                                   lost ones end in ×, with operations, state changes, faults and the
-                                   anomalies check finds, and the messages still in flight beneath
+                show timeline      a Lamport diagram: one column per participant, time flowing down;
+                                   each message an arrow where it arrived, named by its link (m7 c1→A
+                                   (sent 3) says when it left; ▾ marks the sender then), lost ones end in
+                                   ×, with operations, state changes, faults and the anomalies check
+                                   finds, and the messages still in flight beneath
+                  last=N steps=A..B key=K op=N   only the last N rows, those steps, what concerns key K
+                                   or operation N (also on export timeline)
                 mermaid            the topology as a Mermaid flowchart, the timeline as a sequenceDiagram
                                    (paste into a Markdown file or https://mermaid.live)
                 show ring [mermaid]   leaderless: the hash ring cut open at 0 (nodes on the line, keys under
@@ -264,7 +267,8 @@ public enum Catalog {
                 """,
             example: "show timeline last=20"),
         CommandHelp(
-            name: "export", group: "See it", syntax: "export topology|timeline|state|session|pbs FILE",
+            name: "export", group: "See it",
+            syntax: "export topology|timeline|state|session|pbs FILE [last=N steps=A..B key=K op=N] [theme=light|dark] [title=\"…\"]",
             summary: "write a view or the whole session to a file; the extension picks the format",
             detail: """
                 FILE.mmd   Mermaid: topology (flowchart) or timeline (sequenceDiagram)
@@ -273,12 +277,19 @@ public enum Catalog {
                            the cluster, the script so far, topology, timeline, state table and anomalies
                 FILE.json  JSON: the topology, the state, or (timeline, session) the full trace, in the
                            format docs/trace-format.md describes
+                FILE.svg   timeline: a space-time diagram, each message slanted from its send to its
+                           delivery, lost ones stopping mid-air, crashes and partitions marked
+                FILE.shiviz  timeline: a log for ShiViz, each event with its happens-before vector clock
+                FILE.html  session: one self-contained page stepping through every command (buttons,
+                           Left/Right, Home/End) with the diagram, what was delivered and the state
+                Timeline exports take the filters of show timeline; theme=light|dark and title="…"
+                apply to .svg, .html and .mmd.
                 export pbs FILE writes the plot of the last pbs (or pbs compare) result: .mmd a Mermaid
                 xychart-beta for slides, .txt the table and ASCII plot, .json its numbers, .md both.
                 The file is written whole or not at all; a missing folder or an unwritable place is an
                 error and the session goes on.
                 """,
-            example: "export session lesson.md"),
+            example: "export timeline lost-write.svg title=\"A lost write\""),
         CommandHelp(
             name: "check", group: "See it", syntax: "check",
             summary: "anomalies in the history: stale reads, lost writes, divergence, resurrections, conflicts",

@@ -40,7 +40,7 @@ public enum Setting: Equatable, Sendable {
 
 public enum View: Equatable, Sendable {
     case topology(mermaid: Bool)
-    case timeline(mermaid: Bool, last: Int?)
+    case timeline(mermaid: Bool, filter: TimelineFilter)
     case state(key: String?)
     case ring(mermaid: Bool)
     /// A replica's Merkle tree, or two replicas' trees over the range they share, compared.
@@ -74,7 +74,8 @@ public enum Command: Equatable, Sendable {
     case failover(Address?)
     case show(View)
     case check
-    case export(what: String, path: String)
+    /// `options`: the timeline filters, `theme=` and `title=` that follow the file name.
+    case export(what: String, path: String, options: ExportOptions = ExportOptions())
     case reset
     case undo(count: Int)
     case save(path: String)

@@ -9,6 +9,9 @@ enum Export {
         case text = "txt"
         case markdown = "md"
         case json = "json"
+        case svg = "svg"
+        case html = "html"
+        case shiviz = "shiviz"
 
         var name: String {
             switch self {
@@ -16,11 +19,32 @@ enum Export {
             case .text: return "ASCII text"
             case .markdown: return "Markdown"
             case .json: return "JSON"
+            case .svg: return "SVG"
+            case .html: return "a self-contained HTML page"
+            case .shiviz: return "a ShiViz log"
             }
         }
     }
 
-    static let allowed = ".mmd (Mermaid), .txt (ASCII), .md (Markdown with Mermaid blocks), .json (JSON)"
+    static let allowed =
+        ".mmd (Mermaid), .txt (ASCII), .md (Markdown with Mermaid blocks), .json (JSON), .svg (timeline), .shiviz (timeline), .html (session)"
+
+    /// Refuses options that the export would not use, so nothing typed is silently ignored.
+    static func check(_ options: ExportOptions, what: String, format: Format) throws(CommandError) {
+        if !options.filter.isEmpty {
+            if what != "timeline" {
+                throw CommandError("filters (\(options.filter.description)) apply to export timeline only, not to export \(what)")
+            }
+            if format == .json || format == .shiviz {
+                throw CommandError(
+                    "export timeline FILE.\(format.rawValue) writes the whole trace (its \(format == .json ? "steps" : "vector clocks") need every event): filters apply to .svg, .mmd, .md and .txt"
+                )
+            }
+        }
+        if options.theme != nil || options.title != nil, ![.svg, .html, .mermaid].contains(format) {
+            throw CommandError("theme= and title= apply to .svg, .html and .mmd files, not to .\(format.rawValue)")
+        }
+    }
 
     /// The format a path asks for, by its extension (any case).
     static func format(of path: String) throws(CommandError) -> Format {
@@ -42,19 +66,38 @@ enum Export {
         let seed: UInt64
         let anomalies: [Anomaly]
         let anomalyNote: String?
+        var options = ExportOptions()
     }
 
     static func render(_ what: String, _ format: Format, _ input: Input) throws(CommandError) -> String {
         let sim = input.sim
         switch (what, format) {
-        case ("topology", .mermaid): return Views.topologyMermaid(sim) + "\n"
+        case ("topology", .mermaid):
+            return Views.topologyMermaid(sim, title: input.options.title, theme: input.options.theme) + "\n"
         case ("topology", .text): return Views.topology(sim, style: .file) + "\n"
         case ("topology", .markdown):
             return "# replab topology\n\n" + clusterLine(input) + "\n\n" + block("mermaid", Views.topologyMermaid(sim)) + "\n"
         case ("topology", .json): return topologyJSON(sim).text + "\n"
         case ("timeline", .mermaid): return timelineMermaid(input) + "\n"
         case ("timeline", .text):
-            return Views.timeline(sim, last: nil, style: .file, anomalies: input.anomalies, anomalyNote: input.anomalyNote) + "\n"
+            return Views.timeline(
+                sim, last: nil, style: .file, anomalies: input.anomalies, anomalyNote: input.anomalyNote, filter: input.options.filter)
+                + "\n"
+        case ("timeline", .svg):
+            let scene = TimelineScene.build(sim, filter: input.options.filter, anomalies: input.anomalies)
+            return SVGTimeline.render(scene, theme: input.options.theme ?? .light, title: input.options.title)
+        case ("timeline", .shiviz): return ShiViz.render(sim)
+        case ("session", .html): return SessionHTML.render(input)
+        case ("timeline", .html):
+            throw CommandError(
+                "the HTML page is the whole session: export session FILE.html (export timeline FILE.svg for the diagram alone)")
+        case ("session", .svg), ("session", .shiviz):
+            throw CommandError(
+                "export timeline FILE.\(format.rawValue) draws the timeline; a whole session is export session FILE.html or FILE.md")
+        case (_, .svg), (_, .shiviz), (_, .html):
+            throw CommandError(
+                "only the timeline has a .\(format.rawValue) form (export timeline FILE.svg or FILE.shiviz, export session FILE.html); \(what) exports to .mmd, .md, .txt or .json"
+            )
         case ("timeline", .markdown):
             return "# replab timeline\n\n" + clusterLine(input) + "\n\n" + block("mermaid", timelineMermaid(input)) + "\n"
         case ("timeline", .json), ("session", .json):
@@ -76,7 +119,9 @@ enum Export {
     }
 
     static func timelineMermaid(_ input: Input) -> String {
-        Views.timelineMermaid(input.sim, last: nil, anomalies: input.anomalies, anomalyNote: input.anomalyNote)
+        Views.timelineMermaid(
+            input.sim, last: nil, anomalies: input.anomalies, anomalyNote: input.anomalyNote, filter: input.options.filter,
+            theme: input.options.theme, title: input.options.title)
     }
 
     static func clusterLine(_ input: Input) -> String {

@@ -62,6 +62,29 @@ enum MermaidText {
         wrap(text, width: lineWidth).map(escape).joined(separator: "<br>")
     }
 
+    /// The front matter that gives a diagram its title (drawn above it) and, when asked, the
+    /// theme: `---`, `title: "…"` (a YAML double-quoted string), `config: theme: dark`, `---`.
+    static func frontMatter(title: String, theme: ExportTheme?) -> String {
+        var quoted = "\""
+        for scalar in title.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) {
+                    quoted += " "
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        quoted += "\""
+        var lines = ["---", "title: \(quoted)"]
+        if let theme { lines += ["config:", "  theme: \(theme == .dark ? "dark" : "default")"] }
+        lines.append("---")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Mermaid's default `maxTextSize` is 50 000 characters; diagrams stay well below it.
     static let textBudget = 40_000
 }
@@ -71,9 +94,12 @@ enum MermaidText {
 enum TopologyMermaid {
     static func id(_ address: Address) -> String { address.isClient ? "client_\(address.name)" : "node_\(address.name)" }
 
-    static func render(_ model: TopologyModel) -> String {
+    static func render(_ model: TopologyModel, title: String? = nil, theme: ExportTheme? = nil) -> String {
         var lines: [String] = []
-        lines.append("%% replab topology: \(MermaidText.escape(model.summary)) · time t\(model.now), step \(model.step)")
+        lines.append(
+            MermaidText.frontMatter(
+                title: title ?? "replab topology: \(model.summary) · time t\(model.now), step \(model.step)", theme: theme)
+                + "%% replab topology: \(MermaidText.escape(model.summary)) · time t\(model.now), step \(model.step)")
         lines.append("%% Solid links work; dotted red links ending in x are cut by the partition; labels count messages in flight.")
         lines.append("flowchart LR")
         // Too many client links would pass Mermaid's edge limit (500): clients then share one node.
@@ -144,12 +170,7 @@ enum TopologyMermaid {
             lines.append("    \(id(item.from)) -.->|\"\(MermaidText.escape(text))\"| \(id(item.to))")
             edgeIndex += 1
         }
-        lines.append("    classDef replica fill:#e8f0fe,stroke:#1a56db,color:#111827")
-        lines.append("    classDef leader fill:#ede9fe,stroke:#6d28d9,stroke-width:3px,color:#111827")
-        lines.append("    classDef multileader fill:#ede9fe,stroke:#6d28d9,stroke-width:2px,color:#111827")
-        lines.append("    classDef follower fill:#e0f2fe,stroke:#0369a1,color:#111827")
-        lines.append("    classDef client fill:#f3f4f6,stroke:#6b7280,color:#111827")
-        lines.append("    classDef crashed fill:#fee2e2,stroke:#b91c1c,stroke-width:3px,stroke-dasharray:6 3,color:#7f1d1d")
+        lines += MermaidColours.classDefs.filter { !$0.contains("classDef key ") }
         var byClass: [String: [String]] = [:]
         var classOrder: [String] = []
         for node in model.nodes where !(mergeClients && node.address.isClient) {
@@ -163,11 +184,11 @@ enum TopologyMermaid {
         }
         for name in classOrder { lines.append("    class \(byClass[name]!.joined(separator: ",")) \(name)") }
         if !cutEdges.isEmpty {
-            lines.append("    linkStyle \(cutEdges.map(String.init).joined(separator: ",")) stroke:#dc2626,stroke-width:2px,color:#dc2626")
+            lines.append("    linkStyle \(cutEdges.map(String.init).joined(separator: ",")) \(MermaidColours.cut)")
         }
         if model.groups.count > 1 {
             for index in model.groups.indices {
-                lines.append("    style side\(index + 1) fill:#fffbeb,stroke:#d97706,stroke-width:2px,stroke-dasharray:4 4")
+                lines.append("    style side\(index + 1) \(MermaidColours.partitionSide)")
             }
         }
         return lines.joined(separator: "\n")
@@ -178,17 +199,18 @@ enum TopologyMermaid {
 
 enum TimelineMermaid {
     static let partitionTint = "rgba(245, 158, 11, 0.14)"
-    static let crashTint = "rgba(220, 38, 38, 0.10)"
-    static let bothTint = "rgba(234, 88, 12, 0.16)"
     static let anomalyTint = "rgba(190, 24, 93, 0.16)"
 
     /// The timeline as a `sequenceDiagram`, the last `last` rows (all when nil) or fewer when
     /// the text would pass Mermaid's size limit.
-    static func render(_ sim: Simulation, last: Int?, anomalies: [Anomaly]?, anomalyNote: String? = nil) -> String {
-        var limit = last
+    static func render(
+        _ sim: Simulation, last: Int?, anomalies: [Anomaly]?, anomalyNote: String? = nil, filter: TimelineFilter = TimelineFilter(),
+        theme: ExportTheme? = nil, title: String? = nil
+    ) -> String {
+        var limit = last ?? filter.last
         while true {
-            let model = TimelineModel.build(sim, last: limit, anomalies: anomalies, anomalyNote: anomalyNote)
-            let text = render(model)
+            let model = TimelineModel.build(sim, last: limit, anomalies: anomalies, anomalyNote: anomalyNote, filter: filter)
+            let text = render(model, theme: theme, title: title)
             if text.utf8.count <= MermaidText.textBudget || model.rows.count <= 10 { return text }
             // Shrink in proportion, with a margin, and try again.
             let shrunk = model.rows.count * MermaidText.textBudget / text.utf8.count * 9 / 10
@@ -196,13 +218,16 @@ enum TimelineMermaid {
         }
     }
 
-    static func render(_ model: TimelineModel) -> String {
+    static func render(_ model: TimelineModel, theme: ExportTheme? = nil, title: String? = nil) -> String {
         var lines: [String] = []
         let first = model.participants.first?.name ?? "A"
         let lastName = model.participants.last?.name ?? first
         let everyone = first == lastName ? first : "\(first),\(lastName)"
-        lines.append("%% replab timeline: \(MermaidText.escape(model.clusterSummary)) · time t\(model.now), step \(model.step)")
-        lines.append("%% Mermaid cannot draw slanted arrows: each message is drawn where it was delivered (->>) or lost (-x),")
+        let defaultTitle =
+            "replab timeline: \(model.clusterSummary) · time t\(model.now), step \(model.step)"
+            + (model.filter.isEmpty ? "" : " · \(model.filter.description)")
+        lines.append(MermaidText.frontMatter(title: title ?? defaultTitle, theme: theme) + "%% " + MermaidText.escape(defaultTitle))
+        lines.append("%% Mermaid cannot draw slanted arrows: each message is drawn where it was delivered (->>) or lost (--x, dotted),")
         lines.append("%% and its label gives the step it was sent in and the step it arrived: m7 (sent 3, step 5).")
         lines.append("%% A message that overtook another shows a later sent step above an earlier one.")
         lines.append("sequenceDiagram")
@@ -217,9 +242,6 @@ enum TimelineMermaid {
         }
         var faults = model.faultsAtStart
         var open = false
-        func tint(_ f: TimelineModel.Faults) -> String {
-            f.groups.isEmpty ? crashTint : (f.crashed.isEmpty ? partitionTint : bothTint)
-        }
         func faultText(_ f: TimelineModel.Faults) -> String {
             var parts: [String] = []
             if !f.groups.isEmpty { parts.append("partition " + TimelineModel.describe(f.groups, bar: "|")) }
@@ -231,8 +253,9 @@ enum TimelineMermaid {
                 lines.append("    end")
                 open = false
             }
-            if !faults.isEmpty {
-                lines.append("    rect \(tint(faults))")
+            // Only a partition concerns everyone: it is a band; a crash is marked on its node alone.
+            if !faults.groups.isEmpty {
+                lines.append("    rect \(partitionTint)")
                 open = true
             }
             if let note { lines.append((open ? "        " : "    ") + "Note over \(over): " + MermaidText.label(note)) }
@@ -240,6 +263,9 @@ enum TimelineMermaid {
         if !faults.isEmpty {
             reopen("already in effect: " + faultText(faults), over: everyone)
         }
+        // A crashed node's lifeline carries an activation bar while it is down.
+        var down = Set<String>()
+        for node in faults.crashed where down.insert(node.name).inserted { lines.append("    activate \(node.name)") }
         let indent = { open ? "        " : "    " }
         for row in model.rows {
             switch row.event {
@@ -250,7 +276,7 @@ enum TimelineMermaid {
                 case .dropped: text += " · LOST: dropped"
                 case .receiverCrashed: text += " · LOST: \(to.name) is crashed"
                 }
-                let arrow = fate == .delivered ? "->>" : "-x"
+                let arrow = fate == .delivered ? "->>" : "--x"
                 lines.append(indent() + "\(from.name)\(arrow)\(to.name): " + MermaidText.label(text))
             case .opStarted(let op, let client, let text):
                 lines.append(indent() + "Note over \(client.name): " + MermaidText.label("step \(row.step) · op \(op): \(text)"))
@@ -272,10 +298,14 @@ enum TimelineMermaid {
                 reopen("step \(row.step) · healed: every link works again", over: everyone)
             case .crashed(let node):
                 if !faults.crashed.contains(node) { faults.crashed = (faults.crashed + [node]).sorted() }
-                reopen("step \(row.step) · \(node.name) crashed", over: node.name)
+                lines.append(
+                    indent() + "Note over \(node.name): "
+                        + MermaidText.label("step \(row.step) · \(node.name) crashed (down while its bar lasts)"))
+                if down.insert(node.name).inserted { lines.append(indent() + "activate \(node.name)") }
             case .recovered(let node):
                 faults.crashed.removeAll { $0 == node }
-                reopen("step \(row.step) · \(node.name) recovered", over: node.name)
+                if down.remove(node.name) != nil { lines.append(indent() + "deactivate \(node.name)") }
+                lines.append(indent() + "Note over \(node.name): " + MermaidText.label("step \(row.step) · \(node.name) recovered"))
             case .ticked(let from, let to, let firstStep):
                 let text = from == to ? "step \(row.step) · time t\(to)" : "steps \(firstStep) to \(row.step) · time t\(from) → t\(to)"
                 lines.append(indent() + "Note over \(everyone): " + MermaidText.label(text))
@@ -287,6 +317,7 @@ enum TimelineMermaid {
             }
         }
         if open { lines.append("    end") }
+        for name in down.sorted() { lines.append("    deactivate \(name)") }
         if let note = model.anomalyNote {
             lines.append("    Note over \(everyone): " + MermaidText.label(note))
         }

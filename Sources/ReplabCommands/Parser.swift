@@ -122,8 +122,8 @@ public enum Parser {
                 )
             }
             let path = try words.path(usage: "export \(what.text) FILE")
-            try words.end()
-            return .export(what: what.text, path: path)
+            let options = try parseExportOptions(&words, what: what.text)
+            return .export(what: what.text, path: path, options: options)
         case "reset":
             try words.end()
             return .reset
@@ -450,21 +450,90 @@ public enum Parser {
             return .topology(mermaid: mermaid)
         case "timeline":
             var mermaid = false
-            var last: Int? = nil
+            var filter = TimelineFilter()
             while let token = words.next() {
                 if token.text == "mermaid" && !mermaid {
                     mermaid = true
-                } else if token.text.hasPrefix("last="), last == nil {
-                    last = try number(String(token.text.dropFirst(5)), what: "last", range: 1...maxCount)
-                } else {
-                    throw CommandError("show timeline takes [mermaid] [last=N], not \"\(token.text)\"")
+                } else if try !parseFilter(token, into: &filter) {
+                    throw CommandError("show timeline takes [mermaid] \(timelineFilterUsage), not \"\(token.text)\"")
                 }
             }
-            return .timeline(mermaid: mermaid, last: last)
+            return .timeline(mermaid: mermaid, filter: filter)
         default:
             throw CommandError(
                 "unknown view \"\(name.text)\"\(suggestion(for: name.text, among: views)); allowed: \(views.joined(separator: ", "))")
         }
+    }
+
+    static let timelineFilterUsage = "[last=N] [steps=A..B] [key=K] [op=N]"
+
+    /// Reads one timeline filter (`last=N`, `steps=A..B`, `key=K`, `op=N`) into `filter`;
+    /// false when the token is not one. Each filter may be given once.
+    static func parseFilter(_ token: Token, into filter: inout TimelineFilter) throws(CommandError) -> Bool {
+        let text = token.text
+        guard token.kind != .quoted, let equals = text.firstIndex(of: "=") else { return false }
+        let name = String(text[..<equals])
+        let value = String(text[text.index(after: equals)...])
+        func once(_ present: Bool) throws(CommandError) {
+            if present { throw CommandError("\(name)= is given twice; give each filter once") }
+        }
+        switch name {
+        case "last":
+            try once(filter.last != nil)
+            filter.last = try number(value, what: "last", range: 1...maxCount)
+        case "op":
+            try once(filter.op != nil)
+            filter.op = try number(value, what: "op", range: 1...maxCount)
+        case "key":
+            try once(filter.key != nil)
+            guard !value.isEmpty else { throw CommandError("key= needs a key, as in key=x") }
+            filter.key = value
+        case "steps":
+            try once(filter.steps != nil)
+            let parts = value.split(separator: "..", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, let low = UInt32(parts[0]), let high = UInt32(parts[1]), String(low) == parts[0],
+                String(high) == parts[1]
+            else {
+                throw CommandError("steps= needs a range of step numbers A..B, as in steps=3..12, not \"\(value)\"")
+            }
+            guard low <= high else { throw CommandError("steps=\(value) is empty: the first step must not be after the last") }
+            filter.steps = low...high
+        default: return false
+        }
+        return true
+    }
+
+    /// What may follow `export WHAT FILE`: filters (timeline only), `theme=light|dark`, `title="…"`.
+    static func parseExportOptions(_ words: inout Words, what: String) throws(CommandError) -> ExportOptions {
+        var options = ExportOptions()
+        while let token = words.next() {
+            if token.kind != .quoted, token.text.hasPrefix("theme=") {
+                if options.theme != nil { throw CommandError("theme= is given twice; give it once") }
+                let value = String(token.text.dropFirst(6))
+                guard let theme = ExportTheme(rawValue: value) else {
+                    throw CommandError("theme=\(value) is not a theme; allowed: theme=light, theme=dark")
+                }
+                options.theme = theme
+            } else if token.kind != .quoted, token.text.hasPrefix("title=") {
+                if options.title != nil { throw CommandError("title= is given twice; give it once") }
+                var value = String(token.text.dropFirst(6))
+                if value.isEmpty, let quoted = words.peek(), quoted.kind == .quoted {
+                    value = quoted.text
+                    _ = words.next()
+                }
+                guard !value.trimmingWhitespace.isEmpty else { throw CommandError("title= needs a title, as in title=\"Lost write\"") }
+                options.title = value
+            } else if try parseFilter(token, into: &options.filter) {
+                if what != "timeline" {
+                    throw CommandError("\(token.text): filters apply to export timeline only, not to export \(what)")
+                }
+            } else {
+                throw CommandError(
+                    "export \(what) FILE takes \(what == "timeline" ? timelineFilterUsage + " " : "")[theme=light|dark] [title=\"…\"], not \"\(token.text)\""
+                )
+            }
+        }
+        return options
     }
 
     static func number(_ text: String, what: String, range: ClosedRange<Int>, hint: String? = nil) throws(CommandError) -> Int {

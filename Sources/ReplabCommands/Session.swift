@@ -358,12 +358,13 @@ public struct Session: Sendable {
             case .history: result.output = Views.history(sim, style: style)
             case .topology(let mermaid):
                 result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
-            case .timeline(let mermaid, let last):
+            case .timeline(let mermaid, let filter):
+                try Session.checkFilter(filter, in: sim)
                 let (anomalies, note) = Session.anomaliesForViews(sim)
                 result.output =
                     mermaid
-                    ? Views.timelineMermaid(sim, last: last, anomalies: anomalies, anomalyNote: note)
-                    : Views.timeline(sim, last: last, style: style, anomalies: anomalies, anomalyNote: note)
+                    ? Views.timelineMermaid(sim, last: nil, anomalies: anomalies, anomalyNote: note, filter: filter)
+                    : Views.timeline(sim, last: nil, style: style, anomalies: anomalies, anomalyNote: note, filter: filter)
             case .ring(let mermaid):
                 try Session.requireLeaderless(sim, "show ring")
                 result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim)
@@ -380,8 +381,11 @@ public struct Session: Sendable {
             let anomalies = Checker.check(sim)
             result.anomalies = anomalies
             result.output = Views.anomalies(anomalies, style: style)
-        case .export("pbs", let path):
+        case .export("pbs", let path, let options):
             let format = try Export.format(of: path)
+            if options != ExportOptions() {
+                throw CommandError("export pbs FILE takes no options: the plot is the last pbs result as it was drawn")
+            }
             guard let files else { throw CommandError("this session cannot write files") }
             guard let pbs = lastPBS else {
                 throw CommandError("no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
@@ -392,15 +396,20 @@ public struct Session: Sendable {
             case .text: text = asciiFallback(pbs.text) + "\n"
             case .json: text = JSON.object([("pbs", .raw(pbs.json))]).text + "\n"
             case .markdown: text = "# Probabilistically bounded staleness\n\n```text\n\(pbs.text)\n```\n\n```mermaid\n\(pbs.mermaid)\n```\n"
+            case .svg, .html, .shiviz:
+                throw CommandError("export pbs writes .mmd (a Mermaid plot), .md, .txt or .json, not .\(format.rawValue)")
             }
             try files.write(text, to: path)
             result.output = "exported the last pbs result to \(path) (\(format == .mermaid ? "a Mermaid xychart-beta plot" : format.name))"
-        case .export(let what, let path):
+        case .export(let what, let path, let options):
             let sim = try cluster()
             let format = try Export.format(of: path)
+            try Export.check(options, what: what, format: format)
+            try Session.checkFilter(options.filter, in: sim)
             guard let files else { throw CommandError("this session cannot write files") }
             let (anomalies, note) = Session.anomaliesForViews(sim)
-            let input = Export.Input(sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note)
+            let input = Export.Input(
+                sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note, options: options)
             let text = try Export.render(what, format, input)
             try files.write(text, to: path)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
@@ -540,6 +549,19 @@ public struct Session: Sendable {
         let held = sim.inFlight.filter { !sim.isDeliverable($0) }
         if held.isEmpty { return "nothing in flight" }
         return "nothing deliverable: \(held.map(\.id.description).joined(separator: ", ")) held on cut links until heal"
+    }
+
+    /// A filter must name a key something touched and an operation that exists.
+    static func checkFilter(_ filter: TimelineFilter, in sim: Simulation) throws(CommandError) {
+        if let key = filter.key, !sim.knownKeys.contains(key) {
+            throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
+        }
+        if let op = filter.op, op > sim.history.count {
+            throw CommandError(
+                sim.history.isEmpty
+                    ? "op=\(op): no operation has started yet"
+                    : "op=\(op): there are \(plural(sim.history.count, "operation")), numbered 1 to \(sim.history.count)")
+        }
     }
 
     static func checkParticipant(_ address: Address, in sim: Simulation) throws(CommandError) {
@@ -723,7 +745,9 @@ public struct Session: Sendable {
             case "crash", "recover", "failover", "anti-entropy", "partition":
                 candidates = nodes + clients + ["|"]
             case "show":
-                candidates = ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last="] + keys + nodes
+                candidates =
+                    ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last=", "steps=", "key=", "op="] + keys
+                    + nodes
             case "set":
                 candidates = [
                     "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
@@ -731,7 +755,10 @@ public struct Session: Sendable {
             case "help":
                 candidates = Catalog.names
             case "export":
-                candidates = ["topology", "timeline", "state", "session", "pbs"]
+                candidates = [
+                    "topology", "timeline", "state", "session", "pbs", "last=", "steps=", "key=", "op=", "theme=light", "theme=dark",
+                    "title=",
+                ]
             case "pbs":
                 candidates = PBSCommand.optionNames
             case "explore":

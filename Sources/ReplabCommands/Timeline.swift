@@ -63,6 +63,15 @@ struct TimelineModel {
     let step: UInt32
     /// Why no anomaly rows are shown, when the checker was not run.
     let anomalyNote: String?
+    /// A message that left at a shown step.
+    struct Send: Equatable {
+        let from: Address
+        let id: MessageID
+    }
+    /// The messages sent at each shown step, in id order (the terminal marks the send on the
+    /// sender's line and names them on the step's first row).
+    var sends: [UInt32: [Send]] = [:]
+    var filter = TimelineFilter()
 
     static let inFlightShown = 12
 
@@ -70,30 +79,33 @@ struct TimelineModel {
     ///
     /// `anomalies` are those `check` reports (nil when it was not run); each becomes a row at
     /// the step the last operation it names ended, or at the end when it names none.
-    static func build(_ sim: Simulation, last: Int?, anomalies: [Anomaly]?, anomalyNote: String? = nil) -> TimelineModel {
+    static func build(
+        _ sim: Simulation, last: Int?, anomalies: [Anomaly]?, anomalyNote: String? = nil, filter: TimelineFilter = TimelineFilter()
+    ) -> TimelineModel {
         let entries = sim.trace.entries
-        // Anomalies by the step they belong to; those that name no operation go at the end.
+        // Anomalies by the step they became true at; those still pending go at the end.
         var anomaliesAt: [UInt32: [Event]] = [:]
         var trailing: [Event] = []
-        for anomaly in anomalies ?? [] {
-            // The anomaly is real once the last operation it names has ended; while one of them
-            // is still pending, it is real now (the end of the timeline).
-            var anchor: (step: UInt32, client: Address)? = nil
+        let placed = AnomalyPlacement.steps(of: anomalies ?? [], sim: sim)
+        for (anomaly, at) in zip(anomalies ?? [], placed) {
+            if let op = filter.op, !anomaly.ops.contains(op) { continue }
+            if let key = filter.key, anomaly.key != key { continue }
             var pendingClient: Address? = nil
+            var client: Address? = nil
             for op in anomaly.ops where op >= 1 && op <= sim.history.count {
-                let record = sim.history[op - 1]
-                guard let at = record.endStep else {
-                    pendingClient = record.client
-                    continue
-                }
-                if anchor == nil || at > anchor!.step { anchor = (at, record.client) }
+                if sim.history[op - 1].endStep == nil && pendingClient == nil { pendingClient = sim.history[op - 1].client }
+                if client == nil { client = sim.history[op - 1].client }
             }
+            if let steps = filter.steps, !steps.contains(at ?? sim.step) { continue }
             var lanes: [Address] = []
-            if let client = pendingClient ?? anchor?.client { lanes = [client] } else { lanes = sim.primaries(for: anomaly.key).sorted() }
+            if let client = pendingClient ?? client { lanes = [client] } else { lanes = sim.primaries(for: anomaly.key).sorted() }
             let event = Event.anomaly(kind: anomaly.kind.rawValue, key: anomaly.key, detail: anomaly.detail, lanes: lanes)
-            if let anchor, pendingClient == nil { anomaliesAt[anchor.step, default: []].append(event) } else { trailing.append(event) }
+            if let at, at > 0 { anomaliesAt[at, default: []].append(event) } else { trailing.append(event) }
         }
-        let limit = last ?? Int.max
+        // Which operation each entry belongs to, when a filter asks (one pass over the trace).
+        let attribution = filter.needsAttribution ? Attribution(sim.trace) : nil
+        var sends: [UInt32: [Send]] = [:]
+        let limit = last ?? filter.last ?? Int.max
         // Rows are gathered newest first, then reversed.
         var reversed: [Row] = trailing.reversed().map { Row(step: sim.step, time: sim.now, event: $0) }
         var stepsWithAnomaliesPlaced = Set<UInt32>()
@@ -115,7 +127,15 @@ struct TimelineModel {
                     for event in events.reversed() { reversed.append(Row(step: entry.step, time: entry.time, event: event)) }
                 }
             }
-            guard let event = rowEvent(entry, trace: sim.trace, index: index) else {
+            if case .sent(let id, let from, _, _, _) = entry.event,
+                attribution.map({ admits(entry, index: index, $0, filter, sim) }) ?? true
+            {
+                // Walking backwards: the step's sends are gathered newest first.
+                sends[entry.step, default: []].insert(Send(from: from, id: id), at: 0)
+            }
+            guard let event = rowEvent(entry, trace: sim.trace, index: index),
+                attribution.map({ admits(entry, index: index, $0, filter, sim) }) ?? true
+            else {
                 index -= 1
                 continue
             }
@@ -141,13 +161,43 @@ struct TimelineModel {
         let omitted: UInt32? = stoppedEarly ? (rows.first.map { $0.step > 0 ? $0.step - 1 : 0 } ?? sim.step) : nil
         let participants = sim.knownClients + sim.replicaAddresses
         let faults = faultsBefore(rows: rows, sim: sim, firstShownIndex: firstShownIndex)
-        let flight = sim.inFlight
+        // Filtered by key or operation, only the messages in flight that belong to it.
+        var flight = sim.inFlight
+        if let attribution, filter.key != nil || filter.op != nil {
+            flight = flight.filter {
+                filter.admits(step: $0.sentStep, op: attribution.op(of: $0.id), text: $0.payload.label, history: sim.history)
+            }
+        }
         let shown = Array(flight.prefix(inFlightShown))
         let held = Set(shown.filter { !sim.isDeliverable($0) }.map(\.id))
         return TimelineModel(
             participants: participants, rows: rows, faultsAtStart: faults, omittedThroughStep: omitted, inFlight: shown, held: held,
             inFlightOmitted: flight.count - shown.count, clusterSummary: sim.model.summary, now: sim.now, step: sim.step,
-            anomalyNote: anomalyNote)
+            anomalyNote: anomalyNote, sends: sends, filter: filter)
+    }
+
+    /// Whether a trace entry passes the step, key and operation filters. Faults pass every
+    /// filter but `steps=` (they are the background of what is shown); ticks pass only `steps=`.
+    static func admits(_ entry: TraceEntry, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation) -> Bool {
+        switch entry.event {
+        case .partitioned, .healed, .crashed, .recovered:
+            return filter.steps.map { $0.contains(entry.step) } ?? true
+        case .ticked:
+            return filter.key == nil && filter.op == nil && (filter.steps.map { $0.contains(entry.step) } ?? true)
+        case .delivered(let id), .dropped(let id, _):
+            var text = ""
+            if let sent = sim.trace.sentEntry(id), case .sent(_, _, _, _, let label) = sent.event { text = label }
+            return filter.admits(step: entry.step, op: attribution.entryOp[index], text: text, history: sim.history)
+        case .sent(_, _, _, _, let label):
+            return filter.admits(step: entry.step, op: attribution.entryOp[index], text: label, history: sim.history)
+        case .note(_, _, let text):
+            return filter.admits(step: entry.step, op: attribution.entryOp[index], text: text, history: sim.history)
+        case .duplicated:
+            return filter.admits(step: entry.step, op: attribution.entryOp[index], text: "", history: sim.history)
+        case .opStarted(let op, _, let text), .opCompleted(let op, _, _, let text):
+            return filter.admits(step: entry.step, op: op, text: text, history: sim.history)
+        case .command, .cluster: return false
+        }
     }
 
     /// The row a trace entry makes, if any.
@@ -299,25 +349,34 @@ enum TimelineText {
         if let through = model.omittedThroughStep {
             out.append(StyledLine(String(repeating: " ", count: prefix) + "\(g.ellipsis) steps 1 to \(through) not shown", .dim))
         }
+        if !model.filter.isEmpty {
+            out.append(StyledLine(String(repeating: " ", count: prefix) + "(only \(model.filter.description): other rows not shown)", .dim))
+        }
+        // The send of a message is marked on its sender's line at the step it left.
+        let sendGlyph: Character = g.isUnicode ? "▾" : "v"
+        var sendsMarked = Set<UInt32>()
         if !model.faultsAtStart.groups.isEmpty && model.omittedThroughStep != nil {
             var label = StyledLine()
             label.append("partition in effect: " + TimelineModel.describe(model.faultsAtStart.groups, bar: g.isUnicode ? "╳" : "|"), .fault)
             emit(step: "", lifelines(), label)
         }
         if model.rows.isEmpty {
-            out.append(StyledLine(String(repeating: " ", count: prefix) + "(nothing has happened yet)", .dim))
+            let why = model.filter.isEmpty ? "(nothing has happened yet)" : "(no row matches \(model.filter.description))"
+            out.append(StyledLine(String(repeating: " ", count: prefix) + why, .dim))
         }
 
         for row in model.rows {
             var cells = lifelines()
             var label = StyledLine()
             var stepTone = Tone.dim
+
             switch row.event {
             case .message(let id, let from, let to, let sentStep, let text, let fate, let copyOf):
                 if let a = position[from], let b = position[to], a != b {
                     drawArrow(&cells, from: a, to: b, fate: fate, g: g)
                 }
                 label.append(id.description, fate == .delivered ? .heading : .lost)
+                label.append(" \(from.name)\(g.arrow)\(to.name)", fate == .delivered ? .plain : .lost)
                 label.append(" (sent \(sentStep)" + (copyOf.map { ", copy of \($0)" } ?? "") + ") ", .dim)
                 label.append(text)
                 switch fate {
@@ -369,6 +428,15 @@ enum TimelineText {
                 // The crash mark sits on the lifeline; below it the lifeline is dotted.
                 cells[p] = (g.crash, .crashed)
             }
+            if let sends = model.sends[row.step], sendsMarked.insert(row.step).inserted {
+                for send in sends {
+                    guard let p = position[send.from], cells[p].0 == g.lifeline || cells[p].0 == g.downLifeline else { continue }
+                    cells[p] = (sendGlyph, .heading)
+                }
+                // Which messages left here, so a later row's "(sent N)" can be found.
+                let shown = sends.prefix(6).map(\.id.description).joined(separator: " ")
+                label.append("  \(sendGlyph) " + shown + (sends.count > 6 ? " +\(sends.count - 6)" : ""), .dim)
+            }
             emit(step: String(row.step), cells, label, stepTone: stepTone)
         }
         if let note = model.anomalyNote {
@@ -397,12 +465,12 @@ enum TimelineText {
         let legend =
             g.isUnicode
             ? [
-                "● op starts", "◆ done", "✗ failed", "○ state change", "├─► delivered", "× lost", "╳ crash", "┬ recover", "═ partition",
-                "▲ anomaly",
+                "● op starts", "◆ done", "✗ failed", "○ state change", "▾ sends", "├─► delivered", "× lost", "╳ crash", "┬ recover",
+                "═ partition", "▲ anomaly",
             ]
             : [
-                "* op starts", "# done", "! failed", "o state change", "|--> delivered", "x lost", "X crash", "+ recover", "= partition",
-                "^ anomaly",
+                "* op starts", "# done", "! failed", "o state change", "v sends", "|--> delivered", "x lost", "X crash", "+ recover",
+                "= partition", "^ anomaly",
             ]
         var legendLine = "legend:"
         for item in legend {

@@ -202,8 +202,9 @@ public enum Views {
         TopologyText.render(TopologyModel.build(sim), style: style)
     }
 
-    public static func topologyMermaid(_ sim: Simulation) -> String {
-        TopologyMermaid.render(TopologyModel.build(sim))
+    public static func topologyMermaid(_ sim: Simulation, title: String? = nil, theme: ExportTheme? = nil) -> String {
+        if sim.model.isLeaderless { return LeaderlessTopologyMermaid.render(sim, TopologyModel.build(sim), title: title, theme: theme) }
+        return TopologyMermaid.render(TopologyModel.build(sim), title: title, theme: theme)
     }
 
     // MARK: check
@@ -225,14 +226,18 @@ public enum Views {
     /// A Lamport diagram of the last `last` rows (all when nil): one column per participant,
     /// time flowing down. `anomalies` are what `check` finds (nil: not run).
     public static func timeline(
-        _ sim: Simulation, last: Int?, style: ViewStyle = .standard, anomalies: [Anomaly]? = nil, anomalyNote: String? = nil
+        _ sim: Simulation, last: Int?, style: ViewStyle = .standard, anomalies: [Anomaly]? = nil, anomalyNote: String? = nil,
+        filter: TimelineFilter = TimelineFilter()
     ) -> String {
         TimelineText.render(
-            TimelineModel.build(sim, last: last, anomalies: anomalies, anomalyNote: anomalyNote), sim: sim, style: style)
+            TimelineModel.build(sim, last: last, anomalies: anomalies, anomalyNote: anomalyNote, filter: filter), sim: sim, style: style)
     }
 
-    public static func timelineMermaid(_ sim: Simulation, last: Int?, anomalies: [Anomaly]? = nil, anomalyNote: String? = nil) -> String {
-        TimelineMermaid.render(sim, last: last, anomalies: anomalies, anomalyNote: anomalyNote)
+    public static func timelineMermaid(
+        _ sim: Simulation, last: Int?, anomalies: [Anomaly]? = nil, anomalyNote: String? = nil, filter: TimelineFilter = TimelineFilter(),
+        theme: ExportTheme? = nil, title: String? = nil
+    ) -> String {
+        TimelineMermaid.render(sim, last: last, anomalies: anomalies, anomalyNote: anomalyNote, filter: filter, theme: theme, title: title)
     }
 }
 

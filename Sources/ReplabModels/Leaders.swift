@@ -15,6 +15,9 @@ public struct ReplicatedWrite: Sendable, Hashable {
     /// Multi-leader: every write the origin had applied when it accepted this one (its causal
     /// dependencies).
     public let deps: VersionVector
+    /// Single-leader: the epoch of the entry before it in the leader's log (0 for #1), which a
+    /// follower checks before appending it (see CatchUp.swift).
+    public var previousEpoch = 0
 
     /// `insert room-1=alice`, `delete x`.
     public var text: String {
@@ -30,8 +33,18 @@ public struct ReplicationState: Sendable, Hashable {
     public var leader: Address? = nil
     /// Single-leader: the highest leadership epoch this node has seen.
     public var epoch = 0
-    /// Single-leader: the log entries applied here, in the order applied.
-    public var log: [ReplicatedWrite] = []
+    /// Single-leader: the log entries applied here, in the order applied. Multi-leader: every
+    /// write applied here, in the order applied (what catch-up resends).
+    public var log = PersistentArray<ReplicatedWrite>()
+    /// Single-leader, kept by a leader: per follower, how far it has confirmed its log matches
+    /// (Raft's matchIndex).
+    public var matched: [Address: UInt64] = [:]
+    /// Single-leader, kept by a leader: per follower, the catch-up entry on its way (index, tick
+    /// sent); at most one per follower.
+    public var catchingUp: [Address: CatchUpMark] = [:]
+    /// Leader-based models: per neighbour, the tick this node last sent it an entry (leader) or
+    /// asked it for what it lacks (multi-leader); retries wait a timeout after it.
+    public var lastContact: [Address: UInt64] = [:]
     /// Multi-leader: how many writes this leader has accepted from its clients.
     public var written: UInt64 = 0
     /// Multi-leader: every write applied here (or skipped as an update of a missing row).
@@ -63,6 +76,8 @@ extension Simulation {
                 replicas[index].replication.epoch = 1
             }
             replicas[0].replication.isLeader = true
+            // Every log starts empty: the first leader knows its followers match it.
+            for follower in replicaAddresses.dropFirst() { replicas[0].replication.matched[follower] = 0 }
             leadership.current = .replica(0)
         case .multiLeader:
             break
@@ -195,8 +210,13 @@ extension Simulation {
         case .clientWrite(let op, let kind, let key, let value, let timestamp):
             leaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
         case .replicate(let write):
-            followerReceives(write, from: from, at: me)
-        case .replicateAck(let op, _, let epoch):
+            followerReceives(write, leaderEpoch: write.epoch, length: nil, from: from, at: me)
+        case .catchUp(let write, let length, let epoch):
+            followerReceives(write, leaderEpoch: epoch, length: length, from: from, at: me)
+        case .catchUpRequest(let have, _):
+            leaderGotCatchUpRequest(have: have, from: from, at: me)
+        case .replicateAck(let op, let index, let epoch):
+            leaderGotAck(index: index, from: from, at: me)
             guard replicas[me.replicaIndex].replication.isLeader, epoch == replicas[me.replicaIndex].replication.epoch,
                 var waiting = leadership.awaitingSync[op]
             else { return }
@@ -209,6 +229,9 @@ extension Simulation {
                 }
             }
         case .fenced(let epoch, let leader):
+            // A late answer to something this node sent in an older epoch does not depose it
+            // from the epoch it leads now.
+            guard epoch > replicas[me.replicaIndex].replication.epoch else { return }
             stepDown(at: me, epoch: epoch, leader: leader, why: "fenced by epoch \(epoch)")
         case .newLeader(let epoch, let leader):
             var state = replicas[me.replicaIndex].replication
@@ -231,18 +254,6 @@ extension Simulation {
                 replicas[me.replicaIndex].replication = state
                 record(.note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))"))
             }
-        case .resyncRequest:
-            let state = replicas[me.replicaIndex]
-            guard state.replication.isLeader else { return }
-            send(from: me, to: from, .resync(epoch: state.replication.epoch, store: state.store, log: state.replication.log))
-        case .resync(let epoch, let store, let log):
-            let old = replicas[me.replicaIndex]
-            let lostEntries = old.replication.log.filter { entry in !log.contains(entry) }
-            replicas[me.replicaIndex].store = store
-            replicas[me.replicaIndex].replication.log = log
-            replicas[me.replicaIndex].replication.epoch = max(old.replication.epoch, epoch)
-            let lost = lostEntries.isEmpty ? "" : "; discarded \(lostEntries.map { "#\($0.index) \($0.text)" }.joined(separator: ", "))"
-            record(.note(me, kind: "resync", text: "\(me.name) took \(from.name)'s state (log to #\(log.count))\(lost)"))
         default:
             break
         }
@@ -265,7 +276,7 @@ extension Simulation {
         }
     }
 
-    mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: String) {
+    mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: String, ask: Bool = true) {
         var state = replicas[me.replicaIndex].replication
         let wasLeader = state.isLeader
         state.isLeader = false
@@ -273,8 +284,12 @@ extension Simulation {
         state.leader = leader
         replicas[me.replicaIndex].replication = state
         guard wasLeader else { return }
-        record(.note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for its state"))
-        send(from: me, to: leader, .resyncRequest(epoch: state.epoch))
+        guard ask else {
+            record(.note(me, kind: "failover", text: "\(me.name) steps down (\(why))"))
+            return
+        }
+        record(.note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for the entries it lacks"))
+        send(from: me, to: leader, .catchUpRequest(have: UInt64(state.log.count), epoch: state.epoch))
     }
 
     mutating func leaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address) {
@@ -299,11 +314,15 @@ extension Simulation {
             value: value, dot: Dot(me, index), context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
             timestamp: timestamp, writtenAt: now, op: op)
         let write = ReplicatedWrite(
-            op: op, origin: me, index: index, epoch: state.epoch, kind: kind, key: key, version: version, deps: VersionVector())
+            op: op, origin: me, index: index, epoch: state.epoch, kind: kind, key: key, version: version, deps: VersionVector(),
+            previousEpoch: state.log.last?.epoch ?? 0)
         applyRow(write, at: me)
         replicas[me.replicaIndex].replication.log.append(write)
         history[op - 1].written = version
-        for follower in replicaAddresses where follower != me { send(from: me, to: follower, .replicate(write)) }
+        for follower in replicaAddresses where follower != me {
+            send(from: me, to: follower, .replicate(write))
+            replicas[me.replicaIndex].replication.lastContact[follower] = now
+        }
         let waitFor = synchronousFollowers(of: me)
         if waitFor.isEmpty {
             send(from: me, to: client, .writeResult(op: op, ok: true, reason: "logged as #\(index)"))
@@ -329,32 +348,6 @@ extension Simulation {
         default:
             replicas[node.replicaIndex].store[key] = [write.version]
         }
-    }
-
-    mutating func followerReceives(_ write: ReplicatedWrite, from: Address, at me: Address) {
-        var state = replicas[me.replicaIndex].replication
-        if state.log.contains(write) { return }
-        if settings.fencing {
-            if write.epoch < state.epoch {
-                record(.note(me, kind: "fencing", text: "rejects #\(write.index) from \(from.name): epoch \(write.epoch) < \(state.epoch)"))
-                send(from: me, to: from, .fenced(epoch: state.epoch, leader: state.leader ?? currentLeader))
-                return
-            }
-            if write.epoch > state.epoch {
-                if state.isLeader { stepDown(at: me, epoch: write.epoch, leader: write.origin, why: "saw epoch \(write.epoch)") }
-                state = replicas[me.replicaIndex].replication
-                state.epoch = write.epoch
-                state.leader = write.origin
-                replicas[me.replicaIndex].replication = state
-            }
-        }
-        if state.isLeader {
-            record(.note(me, kind: "split-brain", text: "\(me.name) leads too: ignores \(from.name)'s #\(write.index) \(write.text)"))
-            return
-        }
-        applyRow(write, at: me)
-        replicas[me.replicaIndex].replication.log.append(write)
-        send(from: me, to: from, .replicateAck(op: write.op, index: write.index, epoch: write.epoch))
     }
 
     mutating func clientGotReadResult(op: Int, versions: [Version], from: Address) {
@@ -400,6 +393,9 @@ extension Simulation {
         replicas[target.replicaIndex].replication.isLeader = true
         replicas[target.replicaIndex].replication.leader = target
         replicas[target.replicaIndex].replication.epoch = epoch
+        // Like Raft after an election: what the new leader knew of followers' logs is forgotten.
+        replicas[target.replicaIndex].replication.matched = [:]
+        replicas[target.replicaIndex].replication.catchingUp = [:]
         let old = leadership.current
         leadership.current = target
         leadership.unreachableTicks = 0
@@ -409,7 +405,10 @@ extension Simulation {
                 target, kind: "failover",
                 text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
                     + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : "")))
-        for node in replicaAddresses where node != target { send(from: target, to: node, .newLeader(epoch: epoch, leader: target)) }
+        for node in replicaAddresses where node != target {
+            send(from: target, to: node, .newLeader(epoch: epoch, leader: target))
+            replicas[target.replicaIndex].replication.lastContact[node] = now
+        }
     }
 
     /// Called every tick: counts how long the leader has been unreachable and fails over after
@@ -464,10 +463,18 @@ extension Simulation {
         case .clientWrite(let op, let kind, let key, let value, let timestamp):
             multiLeaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
         case .propagate(let write, let path):
+            // Each write is forwarded once, when it first arrives: a copy that comes again (a
+            // duplicate, a catch-up) stops here.
+            let state = replicas[me.replicaIndex].replication
+            guard !state.applied.contains(Dot(write.origin, write.index)), !state.buffer.contains(write) else { return }
             for target in propagationTargets(from: me, path: path) where target != write.origin {
                 send(from: me, to: target, .propagate(write, path: path + [me]))
             }
+            let contiguous = state.applied[write.origin]
             receiveReplicated(write, at: me)
+            if contiguous + 1 < write.index { askForGap(from: from, at: me) }
+        case .missing(let have):
+            sendMissing(to: from, have: have, at: me)
         default:
             break
         }
@@ -494,6 +501,7 @@ extension Simulation {
         let write = ReplicatedWrite(
             op: op, origin: me, index: state.written, epoch: 0, kind: kind, key: key, version: version, deps: state.applied)
         state.applied = state.applied.inserting(dot)
+        state.log.append(write)
         replicas[me.replicaIndex].replication = state
         history[op - 1].written = version
         mergeReplicated(write, at: me)
@@ -535,6 +543,7 @@ extension Simulation {
     mutating func applyReplicated(_ write: ReplicatedWrite, at me: Address) {
         replicas[me.replicaIndex].replication.applied = replicas[me.replicaIndex].replication.applied.inserting(
             Dot(write.origin, write.index))
+        replicas[me.replicaIndex].replication.log.append(write)
         // An update of a row this leader has never seen (its insert has not arrived: the update
         // overtook it) does nothing. A row that was deleted concurrently is different: the
         // update then meets the tombstone as a conflict, so every leader ends up the same.

@@ -48,9 +48,17 @@ public enum Message: Sendable, Hashable {
     case fenced(epoch: Int, leader: Address)
     /// Single-leader: a new leader announces itself.
     case newLeader(epoch: Int, leader: Address)
-    /// Single-leader: a node that stepped down asks the leader for its state, and gets it.
-    case resyncRequest(epoch: Int)
-    case resync(epoch: Int, store: [String: [Version]], log: [ReplicatedWrite])
+    /// Single-leader catch-up (see CatchUp.swift): a follower's answer to an entry whose
+    /// predecessor it lacks, or a deposed leader's first word to the new one: "send me the
+    /// entries after #have".
+    case catchUpRequest(have: UInt64, epoch: Int)
+    /// Single-leader catch-up: one entry of the leader's log resent to a follower that lacks it,
+    /// with the length of the leader's log and the leader's epoch (nil entry: the leader's log is
+    /// empty).
+    case catchUp(ReplicatedWrite?, length: UInt64, epoch: Int)
+    /// Multi-leader catch-up: a peer tells a neighbour every write it has applied, and asks for
+    /// the ones it lacks.
+    case missing(have: VersionVector)
     /// Multi-leader: a write propagating along the topology, with the leaders it has passed.
     case propagate(ReplicatedWrite, path: [Address])
 
@@ -76,8 +84,8 @@ public enum Message: Sendable, Hashable {
         case .replicateAck: return "ack"
         case .fenced: return "fenced"
         case .newLeader: return "new-leader"
-        case .resyncRequest: return "resync?"
-        case .resync: return "resync"
+        case .catchUpRequest, .missing: return "catch-up?"
+        case .catchUp: return "catch-up"
         case .propagate: return "replicate"
         }
     }
@@ -129,10 +137,13 @@ public enum Message: Sendable, Hashable {
             return "fenced: epoch \(epoch) belongs to \(leader.name)"
         case .newLeader(let epoch, let leader):
             return "\(leader.name) leads epoch \(epoch)"
-        case .resyncRequest(let epoch):
-            return "send me your state (epoch \(epoch))"
-        case .resync(let epoch, let store, let log):
-            return "state of epoch \(epoch): \(plural(store.count, "key")), log to #\(log.count)"
+        case .catchUpRequest(let have, let epoch):
+            return "send the entries after #\(have) (epoch \(epoch))"
+        case .catchUp(let write, let length, _):
+            guard let write else { return "the log is empty" }
+            return "#\(write.index) \(write.text) (epoch \(write.epoch)), log to #\(length)"
+        case .missing(let have):
+            return "I have \(have): send what I lack"
         case .propagate(let write, let path):
             return "\(write.text) \(write.version.label) via \(path.map(\.name).joined(separator: ">"))"
         }

@@ -592,6 +592,7 @@ public struct Simulation: Sendable {
         beginStep()
         faults.recover(node)
         record(.recovered(node))
+        resumeReplication(afterRecovering: node)
     }
 
     /// Advances virtual time by one tick: timeouts fire, tombstones past their grace are purged,
@@ -621,6 +622,7 @@ public struct Simulation: Sendable {
             }
         }
         checkAutomaticFailover()
+        retryCatchUp()
         if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
         if model.isLeaderless { retryHints() }
         if let every = settings.antiEntropyEveryTicks, every > 0, now % every == 0 { periodicAntiEntropy() }

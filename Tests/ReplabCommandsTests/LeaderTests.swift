@@ -57,8 +57,9 @@ import Testing
             "cluster single-leader", "set fencing on", "partition A c1 | B C c2", "failover B", "put x 1 via A", "put x 2 as c2", "run",
             "heal", "run",
         ])
-        #expect(results[8].output.contains("A: A steps down (B leads epoch 2) and asks B for its state"))
+        #expect(results[8].output.contains("A: A steps down (B leads epoch 2) and asks B for the entries it lacks"))
         #expect(results[8].output.contains("B: rejects #1 from A: epoch 1 < 2"))
+        #expect(results[8].output.contains("A: A discards #1 put x=1 (epoch 1): not in B's log"))
         let values = session.simulation!.replicas.map { $0.store["x"]?.first?.value?.text }
         #expect(values == ["2", "2", "2"])
         #expect(anomalies(session) == [.lostWrite])

@@ -75,7 +75,7 @@ import Testing
         var (with, results) = readRepairStory(true)
         #expect(results[8].output.hasSuffix("=> c2 get x: 1 {c1:1} (replies from A, C)\n   → m11 c2->C repair x=1 {c1:1}"))
         #expect(results[9].output.contains("   C: read repair: x=1 {c1:1}"))
-        #expect(with.execute("show timeline").output.contains("m11 (sent 11) repair x=1 {c1:1}"))
+        #expect(with.execute("show timeline").output.contains("m11 c2→C (sent 11) repair x=1 {c1:1}"))
         #expect(with.simulation!.replicas[2].store["x"]?.first?.value == Value("1"))
         let (without, plain) = readRepairStory(false)
         #expect(!plain[8].output.contains("repair"))

@@ -38,7 +38,7 @@ import Testing
         #expect(try Parser.parse("seed 0x5EED") == .seed(0x5EED))
         #expect(try Parser.parse("set gc-grace 10") == .set(.gcGrace(10)))
         #expect(try Parser.parse("set anti-entropy on every=3") == .set(.antiEntropy(true, every: 3)))
-        #expect(try Parser.parse("show timeline last=4") == .show(.timeline(mermaid: false, last: 4)))
+        #expect(try Parser.parse("show timeline last=4") == .show(.timeline(mermaid: false, filter: TimelineFilter(last: 4))))
         #expect(try Parser.parse("   # just a comment") == nil)
         #expect(try Parser.parse("") == nil)
         #expect(try Parser.parse("undo") == .undo(count: 1))

@@ -90,7 +90,7 @@ import Testing
     @Test func theExtensionPicksTheFormat() {
         let files = MemoryFiles()
         var s = session(files)
-        #expect(s.execute("export topology /e/t.mmd").output == "exported topology to /e/t.mmd (Mermaid, 29 lines)")
+        #expect(s.execute("export topology /e/t.mmd").output == "exported topology to /e/t.mmd (Mermaid, 32 lines)")
         #expect(files.files["/e/t.mmd"] == s.execute("show topology mermaid").output + "\n")
         #expect(s.execute("export timeline /e/t.MMD").ok)
         #expect(files.files["/e/t.MMD"] == s.execute("show timeline mermaid").output + "\n")
@@ -105,7 +105,8 @@ import Testing
 
     @Test func unknownExtensionsAndMissingOnesAreRefusedClearly() {
         var s = session(MemoryFiles())
-        let allowed = "allowed: .mmd (Mermaid), .txt (ASCII), .md (Markdown with Mermaid blocks), .json (JSON)"
+        let allowed =
+            "allowed: .mmd (Mermaid), .txt (ASCII), .md (Markdown with Mermaid blocks), .json (JSON), .svg (timeline), .shiviz (timeline), .html (session)"
         #expect(
             s.execute("export timeline slides.pdf").error
                 == "cannot export to \"slides.pdf\": .pdf is not a format replab writes; \(allowed)")

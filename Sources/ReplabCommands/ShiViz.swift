@@ -1,0 +1,67 @@
+import ReplabKernel
+import ReplabModels
+
+/// `export timeline FILE.shiviz`: the trace as a log ShiViz (the distributed-systems log
+/// visualizer, https://bestchai.bitbucket.io/shiviz/) opens.
+///
+/// The file starts the way ShiViz reads an uploaded log: the parsing regular expression on the
+/// first line, an empty second line (no delimiter between executions: the file is one
+/// execution), then one line per event:
+///
+///     (?<host>\S+) (?<clock>\{[^}]*\}) (?<event>.*)
+///
+///     c1 {"c1":1} op 1 starts: put x=5
+///     c1 {"c1":2} send m1 to A: write x=5 {c1:1}
+///     A {"A":1,"c1":2} receive m1 from c1: write x=5 {c1:1}
+///
+/// Each event's clock is its process's vector clock of happens-before (message causality, not
+/// the data's version vectors): a process ticks its own entry at each event, a send stamps the
+/// message with the sender's clock, a receive takes the entry-wise maximum with the message's
+/// stamp and then ticks. Events are an operation's start and end (at its client), a send, a
+/// receive, a state note, a crash and a recovery. A duplicate carries its original's stamp; a
+/// lost message is a send with no receive (ShiViz draws it without an arrow). Partitions,
+/// heals and ticks are not events of any process and are left out.
+enum ShiViz {
+    static let regex = #"(?<host>\S+) (?<clock>\{[^}]*\}) (?<event>.*)"#
+
+    static func render(_ sim: Simulation) -> String {
+        let trace = sim.trace
+        var clocks: [Address: [Address: Int]] = [:]
+        var stamps: [MessageID: [Address: Int]] = [:]
+        var lines = [regex, ""]
+        func event(_ host: Address, _ text: String, merging stamp: [Address: Int]? = nil) -> [Address: Int] {
+            var clock = clocks[host] ?? [:]
+            if let stamp { for (process, count) in stamp { clock[process] = max(clock[process] ?? 0, count) } }
+            clock[host, default: 0] += 1
+            clocks[host] = clock
+            let json = clock.sorted { $0.key < $1.key }.map { "\"\($0.key.name)\":\($0.value)" }.joined(separator: ",")
+            lines.append("\(host.name) {\(json)} " + oneLine(text))
+            return clock
+        }
+        for (index, entry) in trace.entries.enumerated() {
+            switch entry.event {
+            case .sent(let id, let from, let to, _, let label):
+                // A duplicate's copy is recorded as sent right before `duplicated`: it is no new send.
+                if index + 1 < trace.entries.count, case .duplicated(_, let copy) = trace.entries[index + 1].event, copy == id { continue }
+                stamps[id] = event(from, "send \(id) to \(to.name): \(label)")
+            case .duplicated(let original, let copy):
+                stamps[copy] = stamps[original] ?? [:]
+            case .delivered(let id):
+                guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, _, let label) = sent.event else { continue }
+                _ = event(to, "receive \(id) from \(from.name): \(label)", merging: stamps[id] ?? [:])
+            case .opStarted(let op, let client, let text): _ = event(client, "op \(op) starts: \(text)")
+            case .opCompleted(let op, let client, _, let text): _ = event(client, "op \(op) ends: \(text)")
+            case .note(let node, let kind, let text): _ = event(node, "\(kind): \(text)")
+            case .crashed(let node): _ = event(node, "crashed")
+            case .recovered(let node): _ = event(node, "recovered with the state it had")
+            case .dropped, .partitioned, .healed, .ticked, .command, .cluster: break
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// An event is one line: line breaks and control characters become spaces.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+    }
+}

@@ -1,0 +1,301 @@
+import ReplabKernel
+
+// Catch-up: how leader-based replicas that missed writes (a crash, a lost message, a partition)
+// get them again, and how a deposed leader's divergent entries are discarded.
+//
+// Single-leader follows Raft's AppendEntries (Ongaro and Ousterhout, "In Search of an
+// Understandable Consensus Algorithm", section 5.3):
+// - every entry carries the epoch (Raft's term) of the entry before it; a follower appends an
+//   entry only when its own log has that predecessor, so it applies the log strictly in order;
+// - a follower that lacks the predecessor does not apply the entry: it answers
+//   `catchUpRequest(have:)`, the length of the prefix it may share with the leader;
+// - the leader resends from there one entry at a time (`catchUp`), the next one when the
+//   previous one is acknowledged (Raft's nextIndex and matchIndex), so at most one catch-up
+//   entry per follower is on its way;
+// - where the follower holds a different entry at a position (written by a deposed leader), it
+//   discards that entry and everything after it, and rebuilds its table from the log that is
+//   left; entries beyond the leader's log from another epoch are discarded the same way;
+// - the leader resends on its own when a follower recovers, and on a tick (Raft's heartbeat)
+//   to a reachable follower that is behind and has heard nothing from it for the operation
+//   timeout (`set timeout`), which brings back what a lost message or a partition kept away.
+//
+// Multi-leader uses the chapter's replica-id tags (`path`: a write is never sent to a leader
+// it has passed) and version vectors as CouchDB's replication checkpoints use sequence
+// numbers: a peer sends a neighbour that forwards writes to it `missing(have:)`, every write it
+// has applied; the neighbour answers with each write it holds that the peer lacks and that the
+// topology routes through it to the peer, each as an ordinary `propagate` message. A peer asks
+// when it recovers, when a write arrives whose origin's earlier writes it has not seen, and on
+// a tick while it still knows of a gap; never twice within the timeout to the same neighbour.
+
+/// The catch-up entry a leader has sent a follower and not yet seen acknowledged.
+public struct CatchUpMark: Sendable, Hashable {
+    public var index: UInt64
+    public var sentAt: UInt64
+}
+
+extension Simulation {
+    /// Ticks a leader (or peer) waits for an answer before it sends again.
+    var catchUpRetryTicks: UInt64 { max(1, settings.timeoutTicks) }
+
+    // MARK: - Single-leader: the follower
+
+    /// A follower receives an entry from a leader (`replicate` as written, or `catchUp`):
+    /// the epoch checks, then Raft's consistency check, truncation of divergent entries, and
+    /// the acknowledgement.
+    mutating func followerReceives(
+        _ write: ReplicatedWrite?, leaderEpoch: Int, length: UInt64?, from: Address, at me: Address
+    ) {
+        var state = replicas[me.replicaIndex].replication
+        let entry = write.map { "#\($0.index)" } ?? "its empty log"
+        if let write, length == nil, state.log.count >= Int(write.index), state.log[Int(write.index) - 1] == write { return }
+        if settings.fencing {
+            if leaderEpoch < state.epoch {
+                record(.note(me, kind: "fencing", text: "rejects \(entry) from \(from.name): epoch \(leaderEpoch) < \(state.epoch)"))
+                send(from: me, to: from, .fenced(epoch: state.epoch, leader: state.leader ?? currentLeader))
+                return
+            }
+            if leaderEpoch > state.epoch {
+                if state.isLeader { stepDown(at: me, epoch: leaderEpoch, leader: from, why: "saw epoch \(leaderEpoch)", ask: false) }
+                state = replicas[me.replicaIndex].replication
+                state.epoch = leaderEpoch
+                state.leader = from
+                replicas[me.replicaIndex].replication = state
+            }
+        }
+        if state.isLeader {
+            let what = write.map { "#\($0.index) \($0.text)" } ?? "empty log"
+            record(.note(me, kind: "split-brain", text: "\(me.name) leads too: ignores \(from.name)'s \(what)"))
+            return
+        }
+        if state.leader != from {
+            // A follower streams from the one leader it follows; a higher epoch names a new one.
+            guard leaderEpoch > state.epoch else {
+                record(
+                    .note(
+                        me, kind: "split-brain",
+                        text: "\(me.name) follows \(state.leader?.name ?? "?"): ignores \(entry) from \(from.name)"))
+                return
+            }
+            state.epoch = leaderEpoch
+            state.leader = from
+            replicas[me.replicaIndex].replication = state
+            record(.note(me, kind: "failover", text: "\(me.name) now follows \(from.name) (epoch \(leaderEpoch))"))
+        }
+        guard let write else {
+            discardEntries(after: 0, unlessEpoch: leaderEpoch, leader: from, at: me)
+            send(from: me, to: from, .replicateAck(op: 0, index: 0, epoch: leaderEpoch))
+            return
+        }
+        let position = Int(write.index)
+        let log = state.log
+        if position > 1 && (log.count < position - 1 || log[position - 2].epoch != write.previousEpoch) {
+            // The consistency check fails: the entry is not applied; the leader is told where
+            // this log may still agree with its own.
+            let have = log.count < position - 1 ? log.count : position - 2
+            send(from: me, to: from, .catchUpRequest(have: UInt64(have), epoch: state.epoch))
+            return
+        }
+        if log.count >= position {
+            let existing = log[position - 1]
+            if existing.epoch != write.epoch || existing.op != write.op {
+                discardEntries(after: position - 1, unlessEpoch: nil, leader: from, at: me)
+            }
+        }
+        if replicas[me.replicaIndex].replication.log.count == position - 1 {
+            applyRow(write, at: me)
+            replicas[me.replicaIndex].replication.log.append(write)
+        }
+        if let length { discardEntries(after: Int(length), unlessEpoch: leaderEpoch, leader: from, at: me) }
+        send(from: me, to: from, .replicateAck(op: write.op, index: write.index, epoch: write.epoch))
+    }
+
+    /// Removes a follower's log entries after `count` (keeping those written in `unlessEpoch`,
+    /// the sending leader's own) and rebuilds its table from the log that is left.
+    mutating func discardEntries(after count: Int, unlessEpoch: Int?, leader: Address, at me: Address) {
+        let log = replicas[me.replicaIndex].replication.log
+        guard log.count > count else { return }
+        let tail = log[count...]
+        if let unlessEpoch, tail.allSatisfy({ $0.epoch == unlessEpoch }) { return }
+        let discarded = tail.filter { $0.epoch != unlessEpoch }
+        var kept = log
+        kept.truncate(to: count)
+        for write in tail where write.epoch == unlessEpoch { kept.append(write) }
+        replicas[me.replicaIndex].replication.log = kept
+        replicas[me.replicaIndex].store = Simulation.replay(kept, at: me)
+        record(
+            .note(
+                me, kind: "truncate",
+                text: "\(me.name) discards \(discarded.map { "#\($0.index) \($0.text) (epoch \($0.epoch))" }.joined(separator: ", ")):"
+                    + " not in \(leader.name)'s log"))
+    }
+
+    /// The table a log builds, applied in order (the same rules as `applyRow`).
+    static func replay(_ log: some Sequence<ReplicatedWrite>, at node: Address) -> [String: [Version]] {
+        var store: [String: [Version]] = [:]
+        for write in log {
+            let hasRow = (store[write.key] ?? []).contains { !$0.isTombstone }
+            switch write.kind {
+            case .delete: store[write.key] = nil
+            case .insert where hasRow && write.origin != node: continue
+            case .update where !hasRow: continue
+            default: store[write.key] = [write.version]
+            }
+        }
+        return store
+    }
+
+    // MARK: - Single-leader: the leader
+
+    /// A follower confirmed its log matches the leader's through `index`; a catch-up continues
+    /// with the next entry.
+    mutating func leaderGotAck(index: UInt64, from follower: Address, at me: Address) {
+        guard replicas[me.replicaIndex].replication.isLeader else { return }
+        var state = replicas[me.replicaIndex].replication
+        let matched = min(max(state.matched[follower] ?? 0, index), UInt64(state.log.count))
+        state.matched[follower] = matched
+        let mark = state.catchingUp[follower]
+        if let mark, mark.index <= index { state.catchingUp[follower] = nil }
+        replicas[me.replicaIndex].replication = state
+        if let mark, mark.index <= index, matched < UInt64(state.log.count) {
+            sendCatchUp(index: matched + 1, to: follower, at: me)
+        }
+    }
+
+    /// A follower lacks the entries after `have` (or a deposed leader rejoins): the leader sends
+    /// the first it may lack, unless that entry is already on its way.
+    mutating func leaderGotCatchUpRequest(have: UInt64, from follower: Address, at me: Address) {
+        let state = replicas[me.replicaIndex].replication
+        guard state.isLeader else { return }
+        let count = UInt64(state.log.count)
+        // Its log is as long as the leader's and it has confirmed all of it: nothing to send.
+        if have == count && state.matched[follower] == count { return }
+        let start = min(have + 1, count)
+        if let mark = state.catchingUp[follower], mark.index == start, now - mark.sentAt < catchUpRetryTicks { return }
+        sendCatchUp(index: start, to: follower, at: me)
+    }
+
+    /// Sends entry `index` of the leader's log (0: its empty log) to a follower.
+    mutating func sendCatchUp(index: UInt64, to follower: Address, at me: Address) {
+        let state = replicas[me.replicaIndex].replication
+        let write = index >= 1 ? state.log[Int(index) - 1] : nil
+        send(from: me, to: follower, .catchUp(write, length: UInt64(state.log.count), epoch: state.epoch))
+        replicas[me.replicaIndex].replication.catchingUp[follower] = CatchUpMark(index: index, sentAt: now)
+        replicas[me.replicaIndex].replication.lastContact[follower] = now
+    }
+
+    /// The entry a leader probes a follower with: the one after what it has confirmed, or its
+    /// last entry (0: its empty log) when the follower has confirmed nothing to this leader yet
+    /// (Raft starts nextIndex at the end of the leader's log and walks back).
+    func probeIndex(for follower: Address, at leader: Address) -> UInt64? {
+        let state = replicas[leader.replicaIndex].replication
+        let count = UInt64(state.log.count)
+        guard let matched = state.matched[follower] else { return count }
+        guard matched < count else { return nil }
+        return matched > 0 ? matched + 1 : count
+    }
+
+    // MARK: - When catch-up starts
+
+    /// A node came back: each leader that can reach it resends what it lacks (single-leader),
+    /// or it asks its neighbours (multi-leader).
+    mutating func resumeReplication(afterRecovering node: Address) {
+        switch model {
+        case .leaderless:
+            return
+        case .singleLeader:
+            for leader in replicaAddresses where leader != node && replicas[leader.replicaIndex].replication.isLeader {
+                guard isReachable(from: leader, to: node), let index = probeIndex(for: node, at: leader) else { continue }
+                replicas[leader.replicaIndex].replication.catchingUp[node] = nil
+                sendCatchUp(index: index, to: node, at: leader)
+            }
+        case .multiLeader:
+            for neighbour in upstreamNeighbours(of: node) { askMissing(neighbour, at: node) }
+        }
+    }
+
+    /// Called every tick: a leader resends to a reachable follower that is behind and has heard
+    /// nothing from it for the timeout; a multi-leader peer that knows of a gap asks again.
+    mutating func retryCatchUp() {
+        switch model {
+        case .leaderless:
+            return
+        case .singleLeader:
+            for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader && !faults.isCrashed(leader) {
+                for follower in replicaAddresses where follower != leader && isReachable(from: leader, to: follower) {
+                    let last = replicas[leader.replicaIndex].replication.lastContact[follower] ?? 0
+                    guard now - last >= catchUpRetryTicks, let index = probeIndex(for: follower, at: leader) else { continue }
+                    sendCatchUp(index: index, to: follower, at: leader)
+                }
+            }
+        case .multiLeader:
+            for node in replicaAddresses where !faults.isCrashed(node) {
+                let state = replicas[node.replicaIndex].replication
+                guard !state.applied.extra.isEmpty || !state.buffer.isEmpty else { continue }
+                for neighbour in upstreamNeighbours(of: node) where isReachable(from: node, to: neighbour) {
+                    let last = state.lastContact[neighbour] ?? 0
+                    if now - last >= catchUpRetryTicks { askMissing(neighbour, at: node) }
+                }
+            }
+        }
+    }
+
+    // MARK: - Multi-leader
+
+    /// The leaders a write from `origin` has passed when it reaches `node` by the topology.
+    func canonicalPath(of origin: Address, at node: Address) -> [Address] {
+        guard origin != node, case .multiLeader(let c) = model else { return [] }
+        switch c.topology {
+        case .allToAll:
+            return [origin]
+        case .star:
+            let hub = Address.replica(0)
+            return node == hub || origin == hub ? [origin] : [origin, hub]
+        case .ring:
+            var path: [Address] = []
+            var index = origin.replicaIndex
+            while index != node.replicaIndex {
+                path.append(.replica(index))
+                index = (index + 1) % config.nodes
+            }
+            return path
+        }
+    }
+
+    /// The neighbours that forward writes to `node` by the topology.
+    func upstreamNeighbours(of node: Address) -> [Address] {
+        replicaAddresses.filter { sender in
+            sender != node
+                && replicaAddresses.contains { origin in
+                    origin != node && propagationTargets(from: sender, path: canonicalPath(of: origin, at: sender)).contains(node)
+                }
+        }
+    }
+
+    /// A peer sends a neighbour what it has applied.
+    mutating func askMissing(_ neighbour: Address, at me: Address) {
+        send(from: me, to: neighbour, .missing(have: replicas[me.replicaIndex].replication.applied))
+        replicas[me.replicaIndex].replication.lastContact[neighbour] = now
+    }
+
+    /// A write arrived whose origin's earlier writes this peer has not all seen: it asks the
+    /// neighbour that sent it (with the write just received counted), unless it asked within
+    /// the timeout.
+    mutating func askForGap(from: Address, at me: Address) {
+        guard from.isReplica else { return }
+        let state = replicas[me.replicaIndex].replication
+        if let last = state.lastContact[from], now - last < catchUpRetryTicks { return }
+        askMissing(from, at: me)
+    }
+
+    /// Answers `missing(have:)`: every write held here that the asker lacks and that the
+    /// topology routes from here to it, oldest first.
+    mutating func sendMissing(to peer: Address, have: VersionVector, at me: Address) {
+        let writes = replicas[me.replicaIndex].replication.log.filter { write in
+            write.origin != peer && !have.contains(Dot(write.origin, write.index))
+                && propagationTargets(from: me, path: canonicalPath(of: write.origin, at: me)).contains(peer)
+        }
+        guard !writes.isEmpty else { return }
+        record(.note(me, kind: "catch-up", text: "\(me.name) resends \(peer.name) \(plural(writes.count, "write")) it missed"))
+        for write in writes { send(from: me, to: peer, .propagate(write, path: canonicalPath(of: write.origin, at: me) + [me])) }
+    }
+}

@@ -173,6 +173,30 @@ import Testing
         #expect(equalPairs > states.count, "some different schedules met in the same state")
     }
 
+    @Test("the terminal's hooks: progress is reported while exploring, and Ctrl-C stops it with a partial answer")
+    func progressAndCancel() {
+        final class Counter: @unchecked Sendable {
+            var polls = 0
+            var finished = false
+        }
+        let counter = Counter()
+        var (session, _) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1))
+        session.exploreHooks = ExploreHooks(
+            progress: { progress in
+                counter.polls += 1
+                #expect(progress.expanded == counter.polls * 512)
+            },
+            isCancelled: { counter.polls >= 3 },
+            finished: { counter.finished = true })
+        let result = session.execute("explore drops=1 duplicates=1")
+        #expect(result.ok)
+        #expect(result.text.hasPrefix("explored 3,662 states (stopped by Ctrl-C: the answer is partial)"))
+        #expect(result.text.contains("(stopped by Ctrl-C: the answer is partial)"))
+        #expect(result.text.contains("(seen so far)"))
+        #expect(Self.json(result).contains("\"complete\":false"))
+        #expect(counter.polls == 3 && counter.finished)
+    }
+
     @Test("the bound is honoured and reported")
     func bound() {
         let (_, results) = play(Self.readAfterAcknowledgedWrite(w: 1, r: 1) + ["explore max-states=5"])

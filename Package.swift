@@ -26,12 +26,16 @@ let package = Package(
             name: "ReplabModels",
             dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict),
+        // The explorer: one breadth-first, explicit-state search (visited set of 128-bit fingerprints,
+        // a bound, shortest schedules) over any system behind its `ExplorableSystem` protocol, and
+        // W2, the benchmark's small quorum model, behind the same protocol. Knows no replication model.
+        .target(name: "ReplabExplore", swiftSettings: strict),
         // The PBS (probabilistically bounded staleness) Monte Carlo lab; pure computation.
         .target(name: "ReplabPBS", swiftSettings: strict),
         // The command language (parser, session executor, views, checker), independent of any terminal.
         .target(
             name: "ReplabCommands",
-            dependencies: ["ReplabKernel", "ReplabModels", "ReplabPBS"],
+            dependencies: ["ReplabKernel", "ReplabModels", "ReplabPBS", "ReplabExplore"],
             swiftSettings: strict),
         // Guided lessons: the Markdown lesson format, the step-by-step runner, claims, verify, export.
         // Drives replab only through the session's commands and their results; no terminal.
@@ -44,22 +48,23 @@ let package = Package(
         .executableTarget(
             name: "replab",
             dependencies: [
-                "ReplabCommands", "ReplabLessons", "ReplabTerminal",
+                "ReplabCommands", "ReplabLessons", "ReplabTerminal", "ReplabExplore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        // Benchmarks (release build): W1 on the kernel, PBS sampling, the timeline view.
+        // Benchmarks (release build): W1 on the kernel, W2 on the explorer, PBS sampling, the timeline view.
         .executableTarget(
             name: "replab-bench",
-            dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabCommands"],
+            dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabCommands", "ReplabExplore"],
             swiftSettings: strict),
         .testTarget(name: "ReplabKernelTests", dependencies: ["ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabModelsTests", dependencies: ["ReplabModels"], swiftSettings: strict),
+        .testTarget(name: "ReplabExploreTests", dependencies: ["ReplabExplore"], swiftSettings: strict),
         .testTarget(name: "ReplabPBSTests", dependencies: ["ReplabPBS"], swiftSettings: strict),
         .testTarget(name: "ReplabTerminalTests", dependencies: ["ReplabTerminal"], swiftSettings: strict),
         .testTarget(
             name: "ReplabCommandsTests",
-            dependencies: ["ReplabCommands"],
+            dependencies: ["ReplabCommands", "ReplabExplore", "ReplabModels"],
             exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(

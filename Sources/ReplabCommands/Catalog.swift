@@ -302,6 +302,34 @@ public enum Catalog {
                 """,
             example: "check"),
         CommandHelp(
+            name: "explore", group: "See it",
+            syntax: """
+                explore [drops=K] [duplicates=K] [crashes=K] [max-states=N]
+                explore find KIND|outcome OP VALUE [OPTION=N…]
+                explore show N
+                explore apply N
+                """,
+            summary: "every schedule from here: each operation's possible outcomes, the shortest way to each anomaly",
+            detail: """
+                From the current state, tries every order of delivering the messages in flight (and what
+                those deliveries send), visiting each distinct cluster state once, breadth first, so the
+                schedule it reports for anything is a shortest one. drops, duplicates and crashes (0 to 3
+                each) add the choice of losing or duplicating any message in flight, or crashing a node, at
+                any point, that many times at most. Time passes only when no message can be delivered, and
+                only as far as the next timeout of an operation still waiting (so a w=3 write with drops=1
+                can fail at its timeout). It stops at max-states (default 1000000; Ctrl-C also stops it) and
+                then says its answer is partial. Exploring changes nothing: the same state gives the same
+                answer. It reports the states visited, every outcome of each operation in flight, and every
+                anomaly kind of check that some schedule reaches, numbered.
+                explore find stale-read (any kind of check) or explore find outcome 2 nothing stops at the
+                shortest schedule to it. explore show N prints finding N's schedule as a .replab script;
+                explore apply N plays it here, one command per step; undo takes it all back.
+                States are told apart by a 128-bit fingerprint (message ids, the trace and when operations
+                ended left out); two distinct states sharing one is about as likely as two distinct values
+                of one component (a replica's store, the messages in flight) sharing a 64-bit hash.
+                """,
+            example: "explore find stale-read"),
+        CommandHelp(
             name: "reset", group: "Session", syntax: "reset",
             summary: "start the current cluster afresh (same options, empty history)",
             detail: "Replicas, clients, messages, history and switches go back to how a new cluster starts. undo takes it back.",

@@ -86,10 +86,15 @@ public enum Command: Equatable, Sendable {
     case lessons
     case lesson(String)
     case lessonControl(String)
+    case explore(ExploreRequest)
 
     /// Whether running it can change the session (and so `undo` can take it back).
     public var changesState: Bool {
         switch self {
+        case .explore(let request):
+            // Exploring never changes the session; only playing a finding's schedule does.
+            if case .apply = request { return true }
+            return false
         case .set(.ascii):
             // How views are drawn is not part of the simulation: undo and save leave it alone.
             return false

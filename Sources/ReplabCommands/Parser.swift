@@ -110,6 +110,7 @@ public enum Parser {
         case "check":
             try words.end()
             return .check
+        case "explore": return .explore(try parseExplore(&words))
         case "export":
             guard let what = words.next() else {
                 throw CommandError("export needs what and where: export topology|timeline|state|session|pbs FILE")

@@ -78,11 +78,18 @@ public struct Session: Sendable {
     public private(set) var seed: UInt64
     /// The successful state-changing commands, as typed: what `save` writes.
     public private(set) var log: [String] = []
-    private var undoStack: [Snapshot] = []
+    var undoStack: [Snapshot] = []
     private let files: FileAccess?
     private var loadDepth = 0
     /// The last `pbs` result, for `export pbs FILE`.
     private var lastPBS: PBSOutput? = nil
+    /// The last exploration's findings, for `explore show` and `explore apply`, and the
+    /// `generation` it was made in (they replay only on the state they were found from).
+    var explored: (generation: Int, findings: [ExploreFinding])? = nil
+    /// Counts the commands that changed the session (undo included).
+    var generation = 0
+    /// Progress and Ctrl-C for long explorations (the executable sets them on a terminal).
+    public var exploreHooks = ExploreHooks()
     /// How views are drawn (colour, character set, width): the executable's choice, plus
     /// `set ascii on|off`. Not part of the simulation: undo leaves it alone.
     public var style: ViewStyle
@@ -136,8 +143,10 @@ public struct Session: Sendable {
             do {
                 try run(command, line: trimmed, into: &result)
                 undoStack.append(snapshot)
+                generation += 1
                 if undoStack.count > Session.undoDepth { undoStack.removeFirst(undoStack.count - Session.undoDepth) }
-                if case .load = command {} else { log.append(trimmed) }
+                // load and explore apply log the commands they ran, not themselves.
+                if case .load = command {} else if case .explore = command {} else { log.append(trimmed) }
             } catch {
                 restore(snapshot)
                 if undoStack.count > undoCount { undoStack.removeSubrange(undoCount...) }
@@ -365,6 +374,8 @@ public struct Session: Sendable {
                 if let peer { try Session.checkParticipant(peer, in: sim) }
                 result.output = Views.merkle(sim, node, peer)
             }
+        case .explore(let request):
+            try explore(request, into: &result)
         case .check:
             let sim = try cluster()
             let anomalies = Checker.check(sim)
@@ -413,6 +424,7 @@ public struct Session: Sendable {
             let target = undoStack[undoStack.count - steps]
             undoStack.removeLast(steps)
             restore(target)
+            generation += 1
             result.output =
                 "undid \(steps) command(s)" + (steps < count ? " (only \(steps) could be undone)" : "")
                 + (log.isEmpty ? "" : "; last command now: \(log[log.count - 1])")
@@ -749,6 +761,10 @@ public struct Session: Sendable {
                 ]
             case "pbs":
                 candidates = PBSCommand.optionNames
+            case "explore":
+                candidates =
+                    ["find", "show", "apply", "drops=", "duplicates=", "crashes=", "max-states=", "outcome"]
+                    + Anomaly.Kind.allCases.map(\.rawValue)
             default:
                 candidates = []
             }

@@ -4,6 +4,7 @@
 //   replab-bench w1 [OPS]       W1 quorum throughput on the kernel (default 100000 ops)
 //   replab-bench pbs [TRIALS]   PBS Monte Carlo sampling (default 1000000 trials)
 //   replab-bench paper [TRIALS] the PBS paper's published figures, reproduced (default 1000000)
+//   replab-bench w2 [N W R]     W2 exhaustive interleavings on the explorer (default 5 3 3, W2-XL)
 //   replab-bench timeline [EVENTS]   show timeline last=20 on a trace of EVENTS entries (default 1000000)
 //   replab-bench session [OPS] [MODEL]   a long script through the session (default 5000 ops, leaderless)
 
@@ -33,7 +34,7 @@ func writeStandardError(_ text: String) {
 /// Prints the usage line to standard error and exits with status 2.
 func fail() -> Never {
     writeStandardError(
-        "usage: replab-bench w1 [OPS] | pbs [TRIALS] | paper [TRIALS] | timeline [EVENTS] | session [OPS] [leaderless|single-leader|multi-leader]   (positive integers; defaults 100000, 1000000, 1000000, 1000000, 5000)\n"
+        "usage: replab-bench w1 [OPS] | w2 [N W R] | pbs [TRIALS] | paper [TRIALS] | timeline [EVENTS] | session [OPS] [leaderless|single-leader|multi-leader]   (positive integers; defaults 100000, 1000000, 1000000, 1000000, 5000)\n"
     )
     exit(2)
 }
@@ -79,6 +80,8 @@ case "w1":
     print(result.line)
     let rate = wall > 0 ? Double(result.delivered) / wall : 0
     print("messages_per_second=\(fixed(rate, digits: 0)) wall_seconds=\(fixed(wall, digits: 6))")
+case "w2":
+    runW2Bench(arguments.dropFirst())
 case "pbs":
     let trials = size(arguments.dropFirst(), default: 1_000_000, limit: pbsMaxTrials)
     runPBSBench(trials: trials)

@@ -37,8 +37,10 @@ struct Interactive: ParsableCommand {
     func run() throws {
         let folder = lessonsDir
         let style = TTY.style(color: color, ascii: ascii, environment: environment())
+        var session = Session(seed: seed, files: LocalFiles(), style: style)
+        session.exploreHooks = ExploreTerminal.hooks()
         var shell = LessonShell(
-            session: Session(seed: seed, files: LocalFiles(), style: style), seed: seed, files: LocalFiles(),
+            session: session, seed: seed, files: LocalFiles(),
             catalog: { LessonFolder.catalog(LessonFolder.locate(explicit: folder)) })
         shell.style = style
         var host = SessionHost(shell: shell)

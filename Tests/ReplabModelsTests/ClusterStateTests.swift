@@ -61,3 +61,66 @@ import Testing
         #expect(deliveredCopy == deliveredOriginal)
     }
 }
+
+/// The delivery gate lives in the simulation, so every caller passes it: the session, a test,
+/// the explorer.
+@Suite struct DeliveryGateTests {
+    /// c1's write to x in flight to A, B and C (m1, m2, m3), with A cut off from c1.
+    func cutOff() throws -> Simulation {
+        var sim = Simulation(config: LeaderlessConfig(), seed: 7)
+        try sim.startOperation(kind: .put, key: "x", value: Value("1"), client: .client(1), via: nil, blind: false)
+        sim.partition([[.replica(0)], [.replica(1), .replica(2), .client(1)]])
+        return sim
+    }
+
+    @Test func aMessageOnACutLinkStaysInFlightWhoeverAsks() throws {
+        var sim = try cutOff()
+        let target = sim.inFlight[1].to
+        let one = sim.deliver(MessageID(1))
+        #expect(!one)
+        let some = sim.deliver([MessageID(1), MessageID(2)])
+        #expect(some == 1)
+        #expect(sim.inFlight.map(\.id.description) == ["m1", "m3", "m4"])
+        #expect(sim.replicas[0].store["x"] == nil)
+        #expect(sim.replicas[target.replicaIndex].store["x"]?.count == 1)
+    }
+
+    @Test func theSchedulerSkipsWhatTheGateHoldsAndKeepsIt() throws {
+        var sim = try cutOff()
+        var delivered: [String] = []
+        while sim.deliverNext() {
+            if case .delivered(let id) = sim.trace.entries.last(where: {
+                if case .delivered = $0.event { return true }
+                return false
+            })?.event {
+                delivered.append(id.description)
+            }
+        }
+        // m1 (to A) is held; the writes to B and C and their acks go through, oldest first.
+        #expect(delivered == ["m2", "m3", "m4", "m5"])
+        #expect(sim.inFlight.map(\.id.description) == ["m1"])
+        sim.heal()
+        let after = sim.deliverNext()
+        #expect(after)
+        #expect(sim.replicas[0].store["x"]?.count == 1)
+    }
+
+    @Test func aMessageToACrashedNodeIsLostOnArrival() throws {
+        var sim = Simulation(config: LeaderlessConfig(), seed: 7)
+        try sim.startOperation(kind: .put, key: "x", value: Value("1"), client: .client(1), via: nil, blind: false)
+        sim.crash(.replica(0))
+        let lost = sim.deliver(MessageID(1))
+        #expect(lost)
+        #expect(sim.trace.entries.last?.event == .dropped(MessageID(1), .receiverCrashed))
+        #expect(sim.replicas[0].store["x"] == nil)
+    }
+
+    @Test func dropAndDuplicateTakeAWholeSelectionInIdOrder() throws {
+        var sim = Simulation(config: LeaderlessConfig(), seed: 7)
+        try sim.startOperation(kind: .put, key: "x", value: Value("1"), client: .client(1), via: nil, blind: false)
+        let copies = sim.duplicate([MessageID(3), MessageID(1)])
+        #expect(copies.map(\.description) == ["m4", "m5"])
+        sim.drop([MessageID(2), MessageID(4), MessageID(9)])
+        #expect(sim.inFlight.map(\.id.description) == ["m1", "m3", "m5"])
+    }
+}

@@ -111,7 +111,11 @@ extension Simulation {
         switch model {
         case .singleLeader:
             for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader {
-                for follower in replicaAddresses where follower != leader { links.insert(ModelLink(leader, follower)) }
+                for follower in replicaAddresses where follower != leader {
+                    links.insert(ModelLink(leader, follower))
+                    // Followers answer on the same link: log acknowledgements, resync requests.
+                    links.insert(ModelLink(follower, leader))
+                }
             }
             for client in knownClients {
                 for node in replicaAddresses {

@@ -14,6 +14,7 @@ struct Replab: ParsableCommand {
         commandName: "replab",
         abstract: "A teaching REPL and visualizer for data replication.",
         discussion: "With no subcommand, replab opens its interactive prompt (type help there).",
+        version: About.version,
         subcommands: [Interactive.self, RunScripts.self, ListLessons.self, RunLesson.self, PBS.self],
         defaultSubcommand: Interactive.self)
 }
@@ -42,6 +43,8 @@ struct Interactive: ParsableCommand {
             catalog: { LessonFolder.catalog(LessonFolder.locate(explicit: folder)) })
         shell.style = style
         var host = SessionHost(shell: shell)
+        // A person at a terminal is told where to start; piped output stays a clean transcript.
+        if Terminal.isInteractive() { emit(About.banner + "\n") }
         REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
     }
 }

@@ -258,7 +258,7 @@ import Testing
         )
         #expect(lines[3].contains(#""completed":[{"client":"c1","op":"put","id":1,"key":"x","ok":true}]"#))
         #expect(lines[5].contains(#""completed":[{"client":"c1","op":"get","id":2,"key":"x","ok":true,"values":["1"]}]"#))
-        #expect(lines[6].contains(#""replicas":{"A":{"x":{"values":["1"],"tombstone":false,"version":{"c1":1}"#))
+        #expect(lines[6].contains(#""replicas":{"A":{"x":{"values":["1"],"tombstone":false,"version":{"c1":1,"dots":["c1:1"]}"#))
         #expect(lines[7].contains(#""anomalies":[]"#))
         #expect(
             lines[8] == #"{"command":"crash Q","ok":false,"output":"","error":"t.replab:9: unknown node Q: this cluster has A B C"}"# + "\n"

@@ -16,6 +16,8 @@ public struct CommandResult: Sendable {
     /// Further JSON members (e.g. `"pbs"`), in order.
     public var extra: [(String, JSON)] = []
     public var quit = false
+    /// Output that must reach the reader exactly as made (Mermaid text), never broken to the width.
+    var verbatim = false
 
     init(command: String) { self.command = command }
 
@@ -115,6 +117,8 @@ public struct Session: Sendable {
         var result = executeUnstyled(line)
         // Views and reports draw in the style themselves; error text gets ASCII spellings here.
         if !style.unicode { result.error = result.error.map(asciiFallback) }
+        // Every human-readable line fits the width (views lay themselves out; this catches prose).
+        if !result.verbatim { result.output = fitToWidth(result.output, width: style.width) }
         return result
     }
 
@@ -349,21 +353,24 @@ public struct Session: Sendable {
                 if let hints = Views.hintsJSON(sim, key: key) { result.extra.append(("hints", hints)) }
             case .history: result.output = Views.history(sim, style: style)
             case .topology(let mermaid):
+                result.verbatim = mermaid
                 result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
             case .timeline(let mermaid, let last):
                 let (anomalies, note) = Session.anomaliesForViews(sim)
+                result.verbatim = mermaid
                 result.output =
                     mermaid
                     ? Views.timelineMermaid(sim, last: last, anomalies: anomalies, anomalyNote: note)
                     : Views.timeline(sim, last: last, style: style, anomalies: anomalies, anomalyNote: note)
             case .ring(let mermaid):
                 try Session.requireLeaderless(sim, "show ring")
-                result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim)
+                result.verbatim = mermaid
+                result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim, width: style.width)
             case .merkle(let node, let peer):
                 try Session.requireLeaderless(sim, "show merkle")
                 try Session.checkParticipant(node, in: sim)
                 if let peer { try Session.checkParticipant(peer, in: sim) }
-                result.output = Views.merkle(sim, node, peer)
+                result.output = Views.merkle(sim, node, peer, width: style.width)
             }
         case .check:
             let sim = try cluster()
@@ -435,7 +442,7 @@ public struct Session: Sendable {
             outputs.append("loaded \(path)")
             result.output = outputs.joined(separator: "\n")
         case .help(let topic):
-            let text = try Help.text(topic: topic)
+            let text = reflow(try Help.text(topic: topic, width: style.width), width: style.width)
             result.output = style.unicode ? text : asciiFallback(text)
         case .quit:
             result.quit = true

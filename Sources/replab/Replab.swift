@@ -62,7 +62,10 @@ struct SessionHost: REPLHost {
             style.width = max(ViewStyle.minimumWidth, columns)
             shell.style = style
         }
-        return shell.handle(line)
+        let (text, quit) = shell.handle(line)
+        // Views fit the width already; errors, lesson listings and notices are fitted here.
+        // Mermaid text is pasted elsewhere, so it is left exactly as made.
+        return (isMermaid(text) ? text : fitToWidth(text, width: shell.style.width), quit)
     }
 
     func completions(line: String, word: String) -> [String] {
@@ -166,4 +169,10 @@ struct PBS: ParsableCommand {
         }
         if !result.ok { throw ExitCode(1) }
     }
+}
+
+/// Whether a command printed Mermaid text (`show topology mermaid`, …), which must not be broken.
+func isMermaid(_ text: String) -> Bool {
+    let first = text.prefix { $0 != "\n" }
+    return ["flowchart", "sequenceDiagram", "graph", "xychart", "%%"].contains { first.hasPrefix($0) }
 }

@@ -225,7 +225,9 @@ import Testing
             session.execute("export pbs \(path)").error
                 == "no pbs result to export yet: run pbs (or pbs compare) first; export pbs writes its plot")
         #expect(session.execute("pbs trials=1000 t=0,5").ok)
-        #expect(session.execute("export pbs \(path)").output == "exported the last pbs result to \(path) (a Mermaid xychart-beta plot)")
+        #expect(
+            session.execute("export pbs \(path)").output
+                == fitToWidth("exported the last pbs result to \(path) (a Mermaid xychart-beta plot)", width: 80))
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("xychart-beta"))
         #expect(session.execute("export pbs \(folder.path)/plot.json").ok)
@@ -326,7 +328,8 @@ import Testing
         let (status, output) = try runReplab(["run", "-"], input: "cluster leaderless\nput x 1\npt x 2\nput x 3\n")
         #expect(status == 1)
         #expect(
-            output.hasSuffix("replab> pt x 2\nerror: <stdin>:3: unknown command \"pt\": did you mean \"put\"?; type help for the list\n"))
+            output.hasSuffix(
+                "replab> pt x 2\nerror: <stdin>:3: unknown command \"pt\": did you mean \"put\"?; type help for the\n     list\n"))
         #expect(!output.contains("put x 3"))
     }
 

@@ -174,7 +174,8 @@ public enum Catalog {
             example: "seed 42"),
         CommandHelp(
             name: "set", group: "Behaviour switches and actions",
-            syntax: "set tombstones|read-repair|anti-entropy|sloppy|ascii on|off · set timeout TICKS · set gc-grace TICKS|off",
+            syntax:
+                "set tombstones|read-repair|anti-entropy|sloppy|fencing|ascii on|off · set timeout TICKS · set gc-grace TICKS|off · set failover-timeout TICKS|off · set detail brief|full",
             summary: "change a behaviour switch",
             detail: """
                 set tombstones on|off     off: a delete removes the key outright (default on)
@@ -208,6 +209,10 @@ public enum Catalog {
                 set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the
                                           leader has been crashed or cut off from every follower that long
                 set ascii on|off          views drawn with ASCII characters only (on), or Unicode (off; default)
+                set detail brief|full     brief: a delivery that changes nothing worth seeing prints nothing,
+                                          anti-entropy and handoff chatter folds into one line, and each
+                                          command ends with one line per completed operation and per replica
+                                          whose state changed; full (default): every message and note
                 """,
             example: "set tombstones off"),
         CommandHelp(

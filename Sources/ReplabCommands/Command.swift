@@ -21,6 +21,8 @@ public enum Setting: Equatable, Sendable {
     case ascii(Bool)
     case fencing(Bool)
     case failoverTimeout(UInt64?)
+    /// Presenting only: brief reports (true) or every message (false, the default).
+    case detail(brief: Bool)
 
     /// The switch's name as typed after `set`.
     public var name: String {
@@ -34,6 +36,7 @@ public enum Setting: Equatable, Sendable {
         case .fencing: return "fencing"
         case .failoverTimeout: return "failover-timeout"
         case .ascii: return "ascii"
+        case .detail: return "detail"
         }
     }
 }
@@ -89,7 +92,7 @@ public enum Command: Equatable, Sendable {
     /// Whether running it can change the session (and so `undo` can take it back).
     public var changesState: Bool {
         switch self {
-        case .set(.ascii):
+        case .set(.ascii), .set(.detail):
             // How views are drawn is not part of the simulation: undo and save leave it alone.
             return false
         case .cluster, .put, .get, .delete, .insert, .update, .step, .deliver, .drop, .duplicate, .run, .partition,

@@ -359,6 +359,7 @@ public enum Parser {
     static func parseSet(_ words: inout Words) throws(CommandError) -> Setting {
         let switches = [
             "read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout", "ascii",
+            "detail",
         ]
         guard let name = words.next() else {
             throw CommandError("set needs a switch: \(switches.joined(separator: ", "))")
@@ -377,6 +378,13 @@ public enum Parser {
         case "sloppy": setting = .sloppy(try onOff())
         case "tombstones": setting = .tombstones(try onOff())
         case "ascii": setting = .ascii(try onOff())
+        case "detail":
+            guard let token = words.next() else { throw CommandError("set detail needs brief or full") }
+            switch token.text {
+            case "brief": setting = .detail(brief: true)
+            case "full": setting = .detail(brief: false)
+            default: throw CommandError("set detail takes brief or full, not \"\(token.text)\"")
+            }
         case "anti-entropy":
             let on = try onOff()
             var every: UInt64? = nil

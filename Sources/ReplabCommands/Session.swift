@@ -88,6 +88,8 @@ public struct Session: Sendable {
     /// How views are drawn (colour, character set, width): the executable's choice, plus
     /// `set ascii on|off`. Not part of the simulation: undo leaves it alone.
     public var style: ViewStyle
+    /// How much a command reports (`set detail brief|full`); like the style, not undone.
+    public var detail: Detail = .full
     /// How deep `undo` can go.
     public static let undoDepth = 500
     /// Views that place `check`'s anomalies (the timeline) run the checker only up to this many
@@ -200,6 +202,7 @@ public struct Session: Sendable {
         var sim = try cluster()
         simulation = nil  // keep the trace's storage uniquely referenced while it grows
         let start = sim.trace.count
+        let before = sim.replicas
         sim.record(.command(line))
         sim.completions = []
         sim.notes = []
@@ -210,8 +213,13 @@ public struct Session: Sendable {
             throw error
         }
         result.completed = sim.completions
-        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
-        let notes = sim.notes.flatMap { note in note.split(separator: "\n").flatMap { wrapProse(String($0), width: style.width) } }
+        let report =
+            detail == .brief
+            ? BriefReport.render(sim.trace.entries[(start + 1)...], simulation: sim, before: before, style: style)
+            : Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
+        // Brief reports count the messages themselves: the delivery tally of step and run is folded in.
+        let shownNotes = detail == .brief ? sim.notes.filter { !$0.hasPrefix("delivered ") } : sim.notes
+        let notes = shownNotes.flatMap { note in note.split(separator: "\n").flatMap { wrapProse(String($0), width: style.width) } }
         result.output = ([report] + notes).filter { !$0.isEmpty }.joined(separator: "\n")
         sim.completions = []
         sim.notes = []
@@ -318,6 +326,12 @@ public struct Session: Sendable {
             style.unicode = !on
             result.output =
                 on ? "ascii on: views draw with ASCII characters only" : "ascii off: views draw with Unicode box-drawing characters"
+        case .set(.detail(let brief)):
+            detail = brief ? .brief : .full
+            result.output =
+                brief
+                ? "detail brief: each command reports what completed and which replicas changed; chatter is folded"
+                : "detail full: every message sent and delivered, every note"
         case .set(let setting):
             try mutate(&result, line: line) { sim throws(CommandError) in
                 sim.notes.append(try Session.apply(setting, to: &sim))
@@ -619,7 +633,7 @@ public struct Session: Sendable {
             }
         case .fencing, .failoverTimeout:
             try requireSingleLeader(sim, "set \(setting.name)")
-        case .timeout, .ascii:
+        case .timeout, .ascii, .detail:
             break
         }
         switch setting {
@@ -666,7 +680,7 @@ public struct Session: Sendable {
                 text += " (with nodes = n = \(sim.config.n) there are no fallbacks: build the cluster with nodes > n to see them)"
             }
             return text
-        case .ascii:
+        case .ascii, .detail:
             // Handled by the session before a cluster is needed.
             return ""
         }
@@ -717,6 +731,7 @@ public struct Session: Sendable {
             case "set":
                 candidates = [
                     "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
+                    "detail", "brief", "full",
                 ]
             case "help":
                 candidates = Catalog.names

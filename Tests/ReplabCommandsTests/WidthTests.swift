@@ -75,3 +75,30 @@ import Testing
         #expect(fitToWidth("short", width: 40) == "short")
     }
 }
+
+/// `set detail brief|full`: what a brief report keeps and folds.
+@Suite struct DetailTests {
+    @Test func briefFoldsDeliveriesAndEndsWithResultsAndChangedReplicas() {
+        var session = Session(seed: 0)
+        #expect(session.execute("set detail brief").ok)
+        for line in ["cluster leaderless nodes=3 n=3 w=1", "put x 1", "put x 2 as c2 blind"] { _ = session.execute(line) }
+        let run = session.execute("run").output.split(separator: "\n").map(String.init)
+        #expect(!run.contains { $0.contains(" delivered: ") })
+        #expect(
+            run == [
+                "   messages: 6 sent, 12 delivered, nothing in flight", "=> c1 put x=1: ok (acks from A)",
+                "=> c2 put x=2: ok (acks from A)", "A now: x = 1 {c1:1} | 2 {c2:1}", "B now: x = 1 {c1:1} | 2 {c2:1}",
+                "C now: x = 1 {c1:1} | 2 {c2:1}",
+            ])
+        // Anti-entropy chatter folds into one line.
+        for line in ["put y 2", "deliver c1->A", "drop all", "set anti-entropy on every=2"] { _ = session.execute(line) }
+        let tick = session.execute("tick 2").output + "\n" + session.execute("run").output
+        #expect(tick.contains("anti-entropy at B C (set detail full shows each step)"))
+        #expect(!tick.contains("merkle #"))
+        #expect(tick.hasSuffix("B now: y = 2 {c1:1}\nC now: y = 2 {c1:1}"))
+        // full is today's output, and the default.
+        #expect(session.execute("set detail full").output == "detail full: every message sent and delivered, every note")
+        #expect(session.execute("put z 1").output.contains("→ m"))
+        #expect(session.execute("set detail loud").error == "set detail takes brief or full, not \"loud\"")
+    }
+}

@@ -286,13 +286,18 @@ public enum Catalog {
             example: "export session lesson.md"),
         CommandHelp(
             name: "check", group: "See it", syntax: "check",
-            summary: "anomalies in the history: stale reads, lost writes, divergence, resurrections, conflicts",
+            summary: "anomalies: stale reads, lost writes, divergence, resurrections, conflicts, split brain, causality",
             detail: """
                 stale-read    a read that returned no version of a write acknowledged before it began, nor anything newer
                 lost-write    an acknowledged write no live replica holds any more, that no later write superseded
                 divergence    replicas disagree on a key while nothing is in flight
                 resurrection  a read returned a value older than a delete acknowledged before it began
-                conflict      siblings exist (on a replica, or in what a read returned)
+                conflict      siblings exist (on a replica, or in what a read returned), or concurrent writes
+                              met at the leaders; says which later write resolved them, if one did
+                split-brain   two nodes accepted writes as leader at the same time (a deposed leader that
+                              did not know it), with the writes each took
+                causality     an operation applied at a replica before one it depends on (an update that
+                              reached a leader before the insert of its row, and did nothing there)
                 """,
             example: "check"),
         CommandHelp(

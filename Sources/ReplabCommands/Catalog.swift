@@ -243,6 +243,22 @@ public enum Catalog {
                 """,
             example: "failover B"),
         CommandHelp(
+            name: "rule", group: "Behaviour switches and actions", syntax: "rule unique PATTERN [as NAME] · rule drop NAME",
+            summary: "a business rule: no two keys matching PATTERN may hold the same value",
+            detail: """
+                rule unique booking-* as one-per-slot: no two keys matching booking-* (* stands for any
+                characters) may hold the same value, like two bookings of one room for the same slot. A leader
+                (or coordinating node) checks it against its own copy when it accepts a write, as an
+                application checks availability before it books, and refuses a write that breaks it there.
+                What it cannot see, a write another leader accepted, can still break it: with one leader the
+                second booking is refused; with two, both succeed and check reports the broken rule once
+                replication brings them together. rule drop NAME removes a rule; rules lists them.
+                """,
+            example: "rule unique booking-* as one-per-slot"),
+        CommandHelp(
+            name: "rules", group: "Behaviour switches and actions", syntax: "rules", summary: "list the business rules",
+            detail: "Each rule with its name and pattern (see rule).", example: "rules"),
+        CommandHelp(
             name: "show", group: "See it",
             syntax:
                 "show state [KEY] | show history | show topology [mermaid] | show timeline [mermaid] [last=N] | show ring [mermaid] | show merkle NODE [NODE]",

@@ -75,6 +75,8 @@ public enum Command: Equatable, Sendable {
     case set(Setting)
     case antiEntropy(Address, Address)
     case failover(Address?)
+    /// `rule unique PATTERN [as NAME]`, `rules`, `rule drop NAME` (Rules.swift).
+    case rule(RuleCommand)
     case show(View)
     case check
     case export(what: String, path: String)
@@ -92,6 +94,10 @@ public enum Command: Equatable, Sendable {
     /// Whether running it can change the session (and so `undo` can take it back).
     public var changesState: Bool {
         switch self {
+        case .rule(.list):
+            return false
+        case .rule:
+            return true
         case .set(.ascii), .set(.detail):
             // How views are drawn is not part of the simulation: undo and save leave it alone.
             return false

@@ -155,6 +155,8 @@ public enum Parser {
         case "next", "back", "again", "end":
             try words.end()
             return .lessonControl(name)
+        case "rule", "rules":
+            return .rule(try RuleCommand.parse(name, &words))
         default:
             throw CommandError("unknown command \"\(name)\"\(suggestion(for: name, among: Catalog.names)); type help for the list")
         }

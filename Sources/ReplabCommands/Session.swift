@@ -326,6 +326,10 @@ public struct Session: Sendable {
             style.unicode = !on
             result.output =
                 on ? "ascii on: views draw with ASCII characters only" : "ascii off: views draw with Unicode box-drawing characters"
+        case .rule(.list):
+            result.output = Session.list(try cluster())
+        case .rule(let rule):
+            try mutate(&result, line: line) { sim throws(CommandError) in sim.notes.append(try Session.apply(rule, to: &sim)) }
         case .set(.detail(let brief)):
             detail = brief ? .brief : .full
             result.output =

@@ -10,6 +10,7 @@ public struct Anomaly: Sendable, Hashable {
         case conflict
         case splitBrain = "split-brain"
         case causality
+        case rule
     }
     public let kind: Kind
     public let key: String
@@ -30,6 +31,7 @@ public enum Checker {
         anomalies += resurrections(history, simulation.config.resolve)
         anomalies += conflicts(simulation)
         anomalies += splitBrain(simulation) + causality(simulation)  // CheckerNamed.swift
+        anomalies += brokenRules(simulation)  // Rules.swift
         return anomalies
     }
 

@@ -288,6 +288,7 @@ extension Simulation {
                 .writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)"))
             return
         }
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
         if kind == .insert && hasRow(key, at: me) {
             send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
             return
@@ -477,6 +478,7 @@ extension Simulation {
     }
 
     mutating func multiLeaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) {
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
         if kind == .insert && hasRow(key, at: me) {
             send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
             return

@@ -301,6 +301,16 @@ public enum Catalog {
                 """,
             example: "export session lesson.md"),
         CommandHelp(
+            name: "explain", group: "See it", syntax: "explain KEY [NODE]",
+            summary: "why the versions of a key stand as they do",
+            detail: """
+                On NODE (default: the first replica that holds KEY): each version with the write that made it;
+                each pair of siblings compared entry by entry of their version vectors, which write each has
+                seen and why neither supersedes the other; and what a write with the last read's context
+                would replace (the versions whose dots that context contains) and what it would keep.
+                """,
+            example: "explain cart B"),
+        CommandHelp(
             name: "check", group: "See it", syntax: "check",
             summary: "anomalies: stale reads, lost writes, divergence, resurrections, conflicts, split brain, causality",
             detail: """

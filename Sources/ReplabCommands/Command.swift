@@ -79,6 +79,8 @@ public enum Command: Equatable, Sendable {
     case rule(RuleCommand)
     case show(View)
     case check
+    /// `explain KEY [NODE]` (Explain.swift).
+    case explain(key: String, node: Address?)
     case export(what: String, path: String)
     case reset
     case undo(count: Int)
@@ -94,7 +96,7 @@ public enum Command: Equatable, Sendable {
     /// Whether running it can change the session (and so `undo` can take it back).
     public var changesState: Bool {
         switch self {
-        case .rule(.list):
+        case .rule(.list), .explain:
             return false
         case .rule:
             return true

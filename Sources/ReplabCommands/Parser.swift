@@ -155,6 +155,11 @@ public enum Parser {
         case "next", "back", "again", "end":
             try words.end()
             return .lessonControl(name)
+        case "explain":
+            let key = try words.key(usage: "explain KEY [NODE]")
+            let node = words.peek() == nil ? nil : try words.replica(usage: "explain KEY [NODE]")
+            try words.end()
+            return .explain(key: key, node: node)
         case "rule", "rules":
             return .rule(try RuleCommand.parse(name, &words))
         default:

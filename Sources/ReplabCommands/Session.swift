@@ -390,6 +390,13 @@ public struct Session: Sendable {
                 if let peer { try Session.checkParticipant(peer, in: sim) }
                 result.output = Views.merkle(sim, node, peer, width: style.width)
             }
+        case .explain(let key, let node):
+            let sim = try cluster()
+            if let node { try Session.checkParticipant(node, in: sim) }
+            guard sim.knownKeys.contains(key) else {
+                throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
+            }
+            result.output = Explain.text(sim, key: key, node: node, width: style.width)
         case .check:
             let sim = try cluster()
             let anomalies = Checker.check(sim)

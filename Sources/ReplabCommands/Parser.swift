@@ -114,7 +114,7 @@ public enum Parser {
             guard let what = words.next() else {
                 throw CommandError("export needs what and where: export topology|timeline|state|session|pbs FILE")
             }
-            let kinds = ["topology", "timeline", "state", "session", "pbs"]
+            let kinds = Vocabulary.exportKinds
             guard kinds.contains(what.text) else {
                 throw CommandError(
                     "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session, pbs"
@@ -170,7 +170,7 @@ public enum Parser {
     // MARK: - Pieces
 
     static func parseCluster(_ words: inout Words) throws(CommandError) -> ClusterModel {
-        let models = ["leaderless", "single-leader", "multi-leader"]
+        let models = Vocabulary.clusterModels
         guard let model = words.next() else {
             throw CommandError("cluster needs a model: cluster leaderless|single-leader|multi-leader [OPTION=VALUE…]")
         }
@@ -364,10 +364,7 @@ public enum Parser {
     }
 
     static func parseSet(_ words: inout Words) throws(CommandError) -> Setting {
-        let switches = [
-            "read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout", "ascii",
-            "detail",
-        ]
+        let switches = Vocabulary.switches
         guard let name = words.next() else {
             throw CommandError("set needs a switch: \(switches.joined(separator: ", "))")
         }
@@ -430,7 +427,7 @@ public enum Parser {
     }
 
     static func parseShow(_ words: inout Words) throws(CommandError) -> View {
-        let views = ["state", "history", "topology", "timeline", "ring", "merkle"]
+        let views = Vocabulary.views
         guard let name = words.next() else { throw CommandError("show what? show \(views.joined(separator: "|"))") }
         switch name.text {
         case "state":

@@ -710,52 +710,23 @@ public struct Session: Sendable {
 
     // MARK: - Completion
 
-    /// Candidates for tab completion of `word`, given the line up to the cursor.
+    /// Candidates for tab completion of `word`, given the line up to the cursor: only the words
+    /// that fit at that position (Vocabulary.swift), and the session's nodes, clients, keys,
+    /// messages and rules where a command names them.
     public func completions(line: String, word: String) -> [String] {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let completingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
-        var candidates: [String]
-        if completingFirst {
-            // The words that steer a lesson are offered by the lesson shell while one runs.
-            candidates = Catalog.names.filter { !["next", "back", "again", "end"].contains($0) }
-        } else {
-            let command = words[0]
-            candidates = []
-            let nodes = simulation?.replicaAddresses.map(\.name) ?? []
-            let clients = (simulation?.knownClients.map(\.name) ?? []) + ["c1"]
-            let keys = simulation?.knownKeys ?? []
-            let ids = simulation?.inFlight.map(\.id.description) ?? []
-            switch command {
-            case "cluster":
-                candidates = [
-                    "leaderless", "single-leader", "multi-leader", "nodes=", "n=", "w=", "r=", "coordinator=client",
-                    "coordinator=node", "resolve=siblings", "resolve=lww", "clocks=dvv", "clocks=vv",
-                ]
-            case "put", "get", "delete", "insert", "update":
-                candidates = keys + ["via", "as", "blind"] + nodes + clients
-            case "deliver", "drop", "duplicate":
-                candidates = ids + ["all", "to", "from"] + nodes + clients
-            case "crash", "recover", "failover", "anti-entropy", "partition":
-                candidates = nodes + clients + ["|"]
-            case "show":
-                candidates = ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last="] + keys + nodes
-            case "set":
-                candidates = [
-                    "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
-                    "detail", "brief", "full",
-                ]
-            case "help":
-                candidates = Catalog.names
-            case "export":
-                candidates = ["topology", "timeline", "state", "session", "pbs"]
-            case "pbs":
-                candidates = PBSCommand.optionNames
-            default:
-                candidates = []
-            }
+        var words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        if !line.hasSuffix(" "), !words.isEmpty { words.removeLast() }
+        var names = Vocabulary.Names()
+        if let simulation {
+            names.nodes = simulation.replicaAddresses.map(\.name)
+            names.keys = simulation.knownKeys
+            names.messages = simulation.inFlight.map(\.id.description)
+            names.rules = simulation.settings.rules.map(\.name)
+            names.leaderless = simulation.model.isLeaderless
         }
+        names.clients = ((simulation?.knownClients.map(\.name) ?? []) + ["c1"])
         var seen = Set<String>()
-        return candidates.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+        return Vocabulary.candidates(after: words, names).filter { $0.hasPrefix(word) && seen.insert($0).inserted }
     }
 }
 

@@ -44,9 +44,11 @@ public enum Catalog {
                 dominates the key's whole clock, otherwise it becomes one more sibling and the key's
                 clock the merge; concurrent writers with stale contexts then keep values they had
                 already seen (false conflicts, sibling explosion). The actor whose entry a write
-                increments is the coordinating node (coordinator=node, as in Riak) or, with
-                coordinator=client, the client (client-side clocks, as in the Dynamo paper): the key
-                still has one clock, so the same false conflicts appear. With either, a write that
+                increments is the coordinating node with coordinator=node: one counter per replica,
+                as in the chapter's picture and the Dynamo paper (its clocks count per coordinating
+                server, Sx, Sy, Sz; Riak's vnode clocks); with coordinator=client it is the client
+                (client ids as actors, as early Riak did): the key still has one clock, so the same
+                false conflicts appear. With either, a write that
                 would leave a key with more than 100 siblings is refused (Riak's max_siblings: the
                 write fails and nothing is stored); more than 25 gives a warning.
 
@@ -61,7 +63,8 @@ public enum Catalog {
                 forwards to the next); forwarded writes carry the leaders they passed, so nothing loops.
                 Conflicts are found only after replication: resolve=lww keeps the highest timestamp,
                 siblings keeps both, union reads concurrent values as the union of their comma-separated
-                items (put cart milk and put cart eggs on two leaders read back as "eggs,milk").
+                items (put cart milk and put cart eggs on two leaders read back as "eggs,milk"): right
+                for a cart, wrong where the union breaks a rule (two bookings of one room; see rule).
                 causal=on makes a leader hold a write until the writes it depends on have arrived.
                 """,
             example: "cluster leaderless nodes=3 n=3 w=1 r=1"),
@@ -203,7 +206,10 @@ public enum Catalog {
                                           (a perfect failure detector; Dynamo learns it from timeouts and
                                           gossip). A fallback answers reads with what it holds as hints too,
                                           but a read that asks other nodes misses them (the read says so):
-                                          w + r > n is then only best effort. Cassandra has no sloppy quorums.
+                                          w + r > n is then only best effort. Cassandra also
+                                          stores hints for a down replica, but they count towards
+                                          the consistency level only at ANY (DDIA: sloppy quorums
+                                          are off by default there).
                 set fencing on|off        single-leader: every leadership gets an epoch; a node that sees a
                                           higher epoch steps down and entries from an older epoch are rejected
                 set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the

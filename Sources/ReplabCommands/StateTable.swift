@@ -34,6 +34,9 @@ struct StateModel {
     let step: UInt32
     /// Whether some keys live on only some replicas (nodes > n), so placement is worth showing.
     let partialPlacement: Bool
+    /// Single-leader: versions read as the leader's log entries (`2 (A #2)`), not as dotted
+    /// version vectors, which a single leader's followers have no use for.
+    var singleLeader = false
 
     static func build(_ sim: Simulation, key: String?, hints: [HintRow]) -> StateModel {
         let keys = key.map { [$0] } ?? sim.replicas.flatMap(\.keys).uniqueSorted
@@ -49,12 +52,14 @@ struct StateModel {
         }
         return StateModel(
             replicas: replicas, crashed: Set(sim.faults.crashed), rows: rows, hints: hints, now: sim.now, step: sim.step,
-            partialPlacement: sim.config.n < sim.config.nodes)
+            partialPlacement: sim.config.n < sim.config.nodes, singleLeader: { if case .singleLeader = sim.model { true } else { false } }()
+        )
     }
 
     /// How a version reads in a cell: `5 {c1:1}`, or `⊘ {c1:2} age 3` for a tombstone (the
     /// legend says what ⊘ means; short enough for three replicas at 80 columns).
-    static func versionText(_ version: Version, now: UInt64, g: Glyphs) -> String {
+    static func versionText(_ version: Version, now: UInt64, g: Glyphs, logEntry: Bool = false) -> String {
+        if logEntry { return "\(version.valueText) (\(version.dot.node.name) #\(version.dot.counter))" }
         if version.isTombstone {
             let age = now >= version.writtenAt ? now - version.writtenAt : 0
             return (g.isUnicode ? "⊘ " : "(deleted) ") + "\(version.label) age \(age)"
@@ -108,7 +113,7 @@ enum StateText {
             }
             var legend = "\(g.separator) nothing stored"
             if model.partialPlacement { legend += "; blank: not one of the key's n replicas" }
-            legend += "; several lines in a cell are siblings"
+            legend += model.singleLeader ? "; 2 (A #2): the value A logged as entry #2" : "; several lines in a cell are siblings"
             if wrapsACell { legend += "; \(continuationMark(g)) continues the line above" }
             if g.isUnicode && model.rows.contains(where: { $0.cells.contains { $0.versions.contains(where: \.isTombstone) } }) {
                 legend += "; ⊘ a tombstone (a delete) and its age in ticks"
@@ -124,7 +129,9 @@ enum StateText {
                 line.append(" holds for ")
                 line.append(hint.intendedFor.name, .replica)
                 line.append(
-                    ": \(hint.key) = " + hint.versions.map { StateModel.versionText($0, now: model.now, g: g) }.joined(separator: " | "))
+                    ": \(hint.key) = "
+                        + hint.versions.map { StateModel.versionText($0, now: model.now, g: g, logEntry: model.singleLeader) }.joined(
+                            separator: " | "))
                 out += TopologyText.wrapLine(line, style.width, indent: 6)
             }
         }
@@ -211,7 +218,7 @@ enum StateText {
                     let tone: Tone = down ? .dim : (version.isTombstone ? .note : (cell.versions.count > 1 ? .diverge : .plain))
                     // A version too wide for its column goes on under a mark, so its second line
                     // cannot be taken for a second sibling.
-                    let text = StateModel.versionText(version, now: model.now, g: g)
+                    let text = StateModel.versionText(version, now: model.now, g: g, logEntry: model.singleLeader)
                     let mark = continuationMark(g) + " "
                     let pieces = wrap(text, width: widths[c], firstWidth: widths[c])
                     let rest = pieces.count > 1 ? wrap(pieces.dropFirst().joined(separator: " "), width: max(2, widths[c] - 2)) : []
@@ -238,7 +245,7 @@ enum StateText {
         var width = max(1, displayWidth(headerText(model, column, g: g)))
         for row in model.rows {
             for version in row.cells[column].versions {
-                width = max(width, displayWidth(StateModel.versionText(version, now: model.now, g: g)))
+                width = max(width, displayWidth(StateModel.versionText(version, now: model.now, g: g, logEntry: model.singleLeader)))
             }
         }
         return width

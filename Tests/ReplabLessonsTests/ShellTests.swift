@@ -24,7 +24,7 @@ import Testing
 
         #expect(shell.handle("lesson overwrite").output.hasPrefix("Lesson 1 — Overwrite"))
         #expect(shell.prompt == "step 1/3> ")
-        #expect(shell.handle("").output.contains("✓ state A x = 1"))
+        #expect(shell.handle("").output.contains("✓ A holds x = 1"))
         #expect(shell.handle("next").output.hasPrefix("── Step 2 of 3"))
     }
 

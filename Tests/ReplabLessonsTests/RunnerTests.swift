@@ -34,7 +34,10 @@ import Testing
 
         let ran = runner.handle("")
         #expect(ran.text.hasPrefix("replab> cluster leaderless nodes=3 n=3 w=1 r=1\nbuilt: leaderless"))
-        #expect(ran.text.hasSuffix("  ✓ the last operation on x succeeded\n  ✓ A holds x = 1\n\nEnter goes on to step 2 of 3 (back, again, end; or type a command)."))
+        #expect(
+            ran.text.hasSuffix(
+                "  ✓ the last operation on x succeeded\n  ✓ A holds x = 1\n\nEnter goes on to step 2 of 3 (back, again, end; or type a command)."
+            ))
         #expect(!ran.ended)
         #expect(runner.phase == .done)
         #expect(runner.world.session.log == ["cluster leaderless nodes=3 n=3 w=1 r=1", "put x 1", "run"])
@@ -69,7 +72,8 @@ import Testing
         #expect(revealed.contains("\n\nYou guessed: b, I think ("))
         #expect(
             revealed.contains(
-                "\n\nReveal: 2: the second write replaced the first.\n\n  ✓ the last read of x by c2 returned 2\n  ✓ check finds nothing wrong\n\n"))
+                "\n\nReveal: 2: the second write replaced the first.\n\n  ✓ the last read of x by c2 returned 2\n  ✓ check finds nothing wrong\n\n"
+            ))
         #expect(runner.phase == .done)
     }
 
@@ -245,7 +249,10 @@ import Testing
     @Test func playReportsFailuresAtTheEnd() throws {
         var runner = LessonRunner(lesson: try LessonFolder.lesson(at: fixtures() + "/verify/02-broken.md"))
         let pieces = runner.play()
-        #expect(pieces[4].contains("  ✗ the last read of x by c2 returned 1\n    the last read of x by c2, c2's get x (op 3), returned 2\n  ✓ check finds nothing wrong"))
+        #expect(
+            pieces[4].contains(
+                "  ✗ the last read of x by c2 returned 1\n    the last read of x by c2, c2's get x (op 3), returned 2\n  ✓ check finds nothing wrong"
+            ))
         #expect(pieces.last?.hasSuffix("3 steps, 5 claims: 1 problem:\n\(runner.failures[0])") == true)
     }
 

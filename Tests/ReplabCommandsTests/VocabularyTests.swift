@@ -86,3 +86,22 @@ import Testing
         #expect(s.execute("show frob").error?.hasSuffix("allowed: " + Vocabulary.views.joined(separator: ", ")) == true)
     }
 }
+
+/// Help names every word of the table, so the three cannot drift apart unnoticed.
+@Suite struct VocabularyHelpTests {
+    func help(_ name: String) -> String { (try? Help.text(topic: name, width: 200)) ?? "" }
+
+    @Test func helpNamesEveryWord() {
+        for name in Vocabulary.switches { #expect(help("set").contains("set \(name)"), "help set lacks \(name)") }
+        for view in Vocabulary.views { #expect(help("show").contains("show \(view)"), "help show lacks \(view)") }
+        for kind in Vocabulary.exportKinds where kind != "pbs" { #expect(help("export").contains(kind)) }
+        for model in Vocabulary.clusterModels {
+            #expect(help("cluster").contains("cluster \(model)"))
+            for option in Vocabulary.clusterOptions[model]! {
+                let name = String(option.split(separator: "=")[0])
+                #expect(help("cluster").contains(name + "="), "help cluster lacks \(option)")
+            }
+        }
+        for verb in Vocabulary.ruleVerbs { #expect(help("rule").contains("rule \(verb)")) }
+    }
+}

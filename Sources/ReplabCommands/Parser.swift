@@ -179,11 +179,11 @@ public enum Parser {
                 "unknown model \"\(model.text)\"\(suggestion(for: model.text, among: models)); allowed: leaderless, single-leader, multi-leader"
             )
         }
-        let allowed: [String]
-        switch model.text {
-        case "leaderless": allowed = ["nodes", "n", "w", "r", "coordinator", "resolve", "clocks"]
-        case "single-leader": allowed = ["replicas", "sync"]
-        default: allowed = ["leaders", "topology", "resolve", "causal"]
+        // The option names, in the table's order, each once (resolve=lww and resolve=siblings: resolve).
+        var allowed: [String] = []
+        for option in Vocabulary.clusterOptions[model.text] ?? [] {
+            let name = String(option.prefix { $0 != "=" })
+            if !allowed.contains(name) { allowed.append(name) }
         }
         var options: [String: String] = [:]
         while let token = words.next() {

@@ -318,7 +318,7 @@ public enum Catalog {
             example: "explain cart B"),
         CommandHelp(
             name: "check", group: "See it", syntax: "check",
-            summary: "anomalies: stale reads, lost writes, divergence, resurrections, conflicts, split brain, causality",
+            summary: "anomalies: stale reads, lost writes, divergence, resurrections, conflicts, split brain, causality, rules",
             detail: """
                 stale-read    a read that returned no version of a write acknowledged before it began, nor anything newer
                 lost-write    an acknowledged write no live replica holds any more, that no later write superseded
@@ -330,6 +330,8 @@ public enum Catalog {
                               did not know it), with the writes each took
                 causality     an operation applied at a replica before one it depends on (an update that
                               reached a leader before the insert of its row, and did nothing there)
+                rule          a replica holds two keys that a rule unique makes exclusive with the same
+                              value (each leader checked its own copy; see rule)
                 """,
             example: "check"),
         CommandHelp(

@@ -44,9 +44,11 @@ public enum Catalog {
                 dominates the key's whole clock, otherwise it becomes one more sibling and the key's
                 clock the merge; concurrent writers with stale contexts then keep values they had
                 already seen (false conflicts, sibling explosion). The actor whose entry a write
-                increments is the coordinating node (coordinator=node, as in Riak) or, with
-                coordinator=client, the client (client-side clocks, as in the Dynamo paper): the key
-                still has one clock, so the same false conflicts appear. With either, a write that
+                increments is the coordinating node with coordinator=node: one counter per replica,
+                as in the chapter's picture and the Dynamo paper (its clocks count per coordinating
+                server, Sx, Sy, Sz; Riak's vnode clocks); with coordinator=client it is the client
+                (client ids as actors, as early Riak did): the key still has one clock, so the same
+                false conflicts appear. With either, a write that
                 would leave a key with more than 100 siblings is refused (Riak's max_siblings: the
                 write fails and nothing is stored); more than 25 gives a warning.
 
@@ -61,7 +63,8 @@ public enum Catalog {
                 forwards to the next); forwarded writes carry the leaders they passed, so nothing loops.
                 Conflicts are found only after replication: resolve=lww keeps the highest timestamp,
                 siblings keeps both, union reads concurrent values as the union of their comma-separated
-                items (put cart milk and put cart eggs on two leaders read back as "eggs,milk").
+                items (put cart milk and put cart eggs on two leaders read back as "eggs,milk"): right
+                for a cart, wrong where the union breaks a rule (two bookings of one room; see rule).
                 causal=on makes a leader hold a write until the writes it depends on have arrived.
                 """,
             example: "cluster leaderless nodes=3 n=3 w=1 r=1"),
@@ -174,7 +177,8 @@ public enum Catalog {
             example: "seed 42"),
         CommandHelp(
             name: "set", group: "Behaviour switches and actions",
-            syntax: "set tombstones|read-repair|anti-entropy|sloppy|ascii on|off · set timeout TICKS · set gc-grace TICKS|off",
+            syntax:
+                "set tombstones|read-repair|anti-entropy|sloppy|fencing|ascii on|off · set timeout TICKS · set gc-grace TICKS|off · set failover-timeout TICKS|off · set detail brief|full",
             summary: "change a behaviour switch",
             detail: """
                 set tombstones on|off     off: a delete removes the key outright (default on)
@@ -202,12 +206,19 @@ public enum Catalog {
                                           (a perfect failure detector; Dynamo learns it from timeouts and
                                           gossip). A fallback answers reads with what it holds as hints too,
                                           but a read that asks other nodes misses them (the read says so):
-                                          w + r > n is then only best effort. Cassandra has no sloppy quorums.
+                                          w + r > n is then only best effort. Cassandra also
+                                          stores hints for a down replica, but they count towards
+                                          the consistency level only at ANY (DDIA: sloppy quorums
+                                          are off by default there).
                 set fencing on|off        single-leader: every leadership gets an epoch; a node that sees a
                                           higher epoch steps down and entries from an older epoch are rejected
                 set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the
                                           leader has been crashed or cut off from every follower that long
                 set ascii on|off          views drawn with ASCII characters only (on), or Unicode (off; default)
+                set detail brief|full     brief: a delivery that changes nothing worth seeing prints nothing,
+                                          anti-entropy and handoff chatter folds into one line, and each
+                                          command ends with one line per completed operation and per replica
+                                          whose state changed; full (default): every message and note
                 """,
             example: "set tombstones off"),
         CommandHelp(
@@ -237,6 +248,22 @@ public enum Catalog {
                 down when it learns of the higher epoch and its stale writes are rejected.
                 """,
             example: "failover B"),
+        CommandHelp(
+            name: "rule", group: "Behaviour switches and actions", syntax: "rule unique PATTERN [as NAME] · rule drop NAME",
+            summary: "a business rule: no two keys matching PATTERN may hold the same value",
+            detail: """
+                rule unique booking-* as one-per-slot: no two keys matching booking-* (* stands for any
+                characters) may hold the same value, like two bookings of one room for the same slot. A leader
+                (or coordinating node) checks it against its own copy when it accepts a write, as an
+                application checks availability before it books, and refuses a write that breaks it there.
+                What it cannot see, a write another leader accepted, can still break it: with one leader the
+                second booking is refused; with two, both succeed and check reports the broken rule once
+                replication brings them together. rule drop NAME removes a rule; rules lists them.
+                """,
+            example: "rule unique booking-* as one-per-slot"),
+        CommandHelp(
+            name: "rules", group: "Behaviour switches and actions", syntax: "rules", summary: "list the business rules",
+            detail: "Each rule with its name and pattern (see rule).", example: "rules"),
         CommandHelp(
             name: "show", group: "See it",
             syntax:
@@ -291,14 +318,31 @@ public enum Catalog {
                 """,
             example: "export timeline lost-write.svg title=\"A lost write\""),
         CommandHelp(
+            name: "explain", group: "See it", syntax: "explain KEY [NODE]",
+            summary: "why the versions of a key stand as they do",
+            detail: """
+                On NODE (default: the first replica that holds KEY): each version with the write that made it;
+                each pair of siblings compared entry by entry of their version vectors, which write each has
+                seen and why neither supersedes the other; and what a write with the last read's context
+                would replace (the versions whose dots that context contains) and what it would keep.
+                """,
+            example: "explain cart B"),
+        CommandHelp(
             name: "check", group: "See it", syntax: "check",
-            summary: "anomalies in the history: stale reads, lost writes, divergence, resurrections, conflicts",
+            summary: "anomalies: stale reads, lost writes, divergence, resurrections, conflicts, split brain, causality, rules",
             detail: """
                 stale-read    a read that returned no version of a write acknowledged before it began, nor anything newer
                 lost-write    an acknowledged write no live replica holds any more, that no later write superseded
                 divergence    replicas disagree on a key while nothing is in flight
                 resurrection  a read returned a value older than a delete acknowledged before it began
-                conflict      siblings exist (on a replica, or in what a read returned)
+                conflict      siblings exist (on a replica, or in what a read returned), or concurrent writes
+                              met at the leaders; says which later write resolved them, if one did
+                split-brain   two nodes accepted writes as leader at the same time (a deposed leader that
+                              did not know it), with the writes each took
+                causality     an operation applied at a replica before one it depends on (an update that
+                              reached a leader before the insert of its row, and did nothing there)
+                rule          a replica holds two keys that a rule unique makes exclusive with the same
+                              value (each leader checked its own copy; see rule)
                 """,
             example: "check"),
         CommandHelp(

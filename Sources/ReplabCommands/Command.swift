@@ -21,6 +21,8 @@ public enum Setting: Equatable, Sendable {
     case ascii(Bool)
     case fencing(Bool)
     case failoverTimeout(UInt64?)
+    /// Presenting only: brief reports (true) or every message (false, the default).
+    case detail(brief: Bool)
 
     /// The switch's name as typed after `set`.
     public var name: String {
@@ -34,6 +36,7 @@ public enum Setting: Equatable, Sendable {
         case .fencing: return "fencing"
         case .failoverTimeout: return "failover-timeout"
         case .ascii: return "ascii"
+        case .detail: return "detail"
         }
     }
 }
@@ -72,8 +75,12 @@ public enum Command: Equatable, Sendable {
     case set(Setting)
     case antiEntropy(Address, Address)
     case failover(Address?)
+    /// `rule unique PATTERN [as NAME]`, `rules`, `rule drop NAME` (Rules.swift).
+    case rule(RuleCommand)
     case show(View)
     case check
+    /// `explain KEY [NODE]` (Explain.swift).
+    case explain(key: String, node: Address?)
     /// `options`: the timeline filters, `theme=` and `title=` that follow the file name.
     case export(what: String, path: String, options: ExportOptions = ExportOptions())
     case reset
@@ -95,7 +102,11 @@ public enum Command: Equatable, Sendable {
             // Exploring never changes the session; only playing a finding's schedule does.
             if case .apply = request { return true }
             return false
-        case .set(.ascii):
+        case .rule(.list), .explain:
+            return false
+        case .rule:
+            return true
+        case .set(.ascii), .set(.detail):
             // How views are drawn is not part of the simulation: undo and save leave it alone.
             return false
         case .cluster, .put, .get, .delete, .insert, .update, .step, .deliver, .drop, .duplicate, .run, .partition,

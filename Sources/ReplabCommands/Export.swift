@@ -215,7 +215,9 @@ enum Export {
                 if cell.versions.isEmpty {
                     cells.append(cell.primary ? "·" : "")
                 } else {
-                    var text = cell.versions.map { markdownEscape(StateModel.versionText($0, now: model.now, g: g)) }.joined(
+                    var text = cell.versions.map {
+                        markdownEscape(StateModel.versionText($0, now: model.now, g: g, logEntry: model.singleLeader))
+                    }.joined(
                         separator: "<br>")
                     if !cell.primary { text += "<br>*(not a primary)*" }
                     cells.append(text)
@@ -229,7 +231,8 @@ enum Export {
             out += "\n\nHints held for other nodes:\n\n"
             out += model.hints.map { hint in
                 "- \(hint.holder.name) holds for \(hint.intendedFor.name): `\(hint.key)` = "
-                    + hint.versions.map { markdownEscape(StateModel.versionText($0, now: model.now, g: g)) }.joined(separator: " \\| ")
+                    + hint.versions.map { markdownEscape(StateModel.versionText($0, now: model.now, g: g, logEntry: model.singleLeader)) }
+                    .joined(separator: " \\| ")
             }.joined(separator: "\n")
         }
         return out

@@ -1,13 +1,30 @@
 /// The text of `help` and `help COMMAND`.
 public enum Help {
-    public static func text(topic: String?) throws(CommandError) -> String {
+    public static func text(topic: String?, width: Int = ViewStyle.defaultWidth) throws(CommandError) -> String {
         guard let topic else { return index }
         let name = topic == "exit" ? "quit" : topic
         guard let help = Catalog.help(for: name) else {
             throw CommandError(
                 "no help for \"\(topic)\"\(suggestion(for: topic, among: Catalog.names)); type help for the list of commands")
         }
-        var lines = [help.syntax, "", help.summary.prefix(1).uppercased() + help.summary.dropFirst() + "."]
+        // Several forms on one line (`a · b`, `show x | show y`) go one per line when they do not fit.
+        let syntax = help.syntax.split(separator: "\n").flatMap { line -> [String] in
+            guard line.count > width else { return [String(line)] }
+            let separator = line.contains(" · ") ? " · " : " | \(help.name) "
+            var forms: [String] = []
+            var rest = Substring(line)
+            while let range = rest.firstRange(of: separator) {
+                forms.append(String(rest[..<range.lowerBound]))
+                rest = rest[range.upperBound...]
+            }
+            forms.append(String(rest))
+            return forms.enumerated().map { $0 == 0 ? $1 : (separator == " · " ? $1 : "\(help.name) \($1)") }
+        }
+        // Each form on its own line(s), continued four columns in.
+        let forms = syntax.flatMap { form in
+            wrap(form, width: width - 4, firstWidth: width).enumerated().map { $0 == 0 ? $1 : "    " + $1 }
+        }
+        var lines = [forms.joined(separator: "\n"), "", help.summary.prefix(1).uppercased() + help.summary.dropFirst() + "."]
         if !help.detail.isEmpty { lines += ["", help.detail] }
         lines += ["", "Example:", "  \(help.example)"]
         return lines.joined(separator: "\n")

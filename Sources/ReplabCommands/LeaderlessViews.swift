@@ -9,14 +9,14 @@ extension Views {
     /// Columns of the ASCII ring: a position p sits in column p >> 58.
     static let ringColumns = 64
 
-    public static func ring(_ sim: Simulation) -> String {
+    public static func ring(_ sim: Simulation, width: Int = ViewStyle.defaultWidth) -> String {
         let n = sim.config.n
-        var lines = [
-            "hash ring: a node's token and a key's position are FNV-1a 64 of its name, mixed by SplitMix64's",
-            "finalizer. A key's preference list is every node clockwise from its position: the first n=\(n)",
-            "are its primaries, the rest its fallbacks (sloppy quorums use them when primaries are unreachable).",
-            "",
-        ]
+        var lines = wrap(
+            "hash ring: a node's token and a key's position are FNV-1a 64 of its name, mixed by SplitMix64's "
+                + "finalizer. A key's preference list is every node clockwise from its position: the first n=\(n) "
+                + "are its primaries, the rest its fallbacks (sloppy quorums use them when primaries are unreachable).",
+            width: width)
+        lines.append("")
         // The ring cut open at 0: nodes on the line, keys (by their first letter) under it.
         var bar = Array(repeating: Character("-"), count: ringColumns)
         for node in sim.ring.nodes { bar[column(Ring.position(node.name))] = Character(node.name) }
@@ -26,8 +26,9 @@ extension Views {
             marks[at] = marks[at] == " " ? key.first! : "+"
         }
         lines.append("   0000" + String(repeating: " ", count: ringColumns - 8) + "ffff")
-        lines.append("  |" + String(bar) + "|  (ffff… wraps round to 0000…)")
+        lines.append("  |" + String(bar) + "|")
         if !sim.knownKeys.isEmpty { lines.append(("   " + String(marks)).trimmingTrailingSpaces) }
+        lines.append("  (the line is a circle: ffff… wraps round to 0000…)")
         lines.append("")
         lines.append("clockwise from 0000000000000000:")
         var rows: [(position: UInt64, order: Int, cells: [String])] = []
@@ -42,7 +43,7 @@ extension Views {
             rows.append((Ring.position(key), 1, ["  \(hex(Ring.position(key)))", key, text]))
         }
         rows.sort { ($0.position, $0.order, $0.cells[1]) < ($1.position, $1.order, $1.cells[1]) }
-        lines.append(table(rows.map(\.cells)))
+        lines.append(table(rows.map(\.cells), width: width))
         if sim.knownKeys.isEmpty {
             lines.append("no keys yet: put one, and show ring places it")
         }
@@ -97,24 +98,34 @@ extension Views {
 
     /// A replica's Merkle tree, or two replicas' trees over the range they share with the nodes
     /// where they differ marked `*`, and what an exchange between them would send now.
-    public static func merkle(_ sim: Simulation, _ node: Address, _ peer: Address?) -> String {
+    public static func merkle(_ sim: Simulation, _ node: Address, _ peer: Address?, width: Int = ViewStyle.defaultWidth) -> String {
         let tree = sim.merkleTree(of: node, with: peer)
         let other = peer.map { sim.merkleTree(of: $0, with: node) }
         let range =
             peer.map { "the keys both \(node.name) and \($0.name) are primaries for" } ?? "the keys \(node.name) is a primary for"
-        var lines = [
-            (peer == nil ? "Merkle tree of \(node.name)" : "Merkle trees of \(node.name) and \(peer!.name)") + " over \(range):",
-            "\(MerkleTree.leafCount) leaves, leaf i holding the keys whose ring position starts with hex digit i; each node",
-            "shows the top 16 bits of its FNV-1a 64 hash (---- an empty range)"
+        var lines = wrap(
+            (peer == nil ? "Merkle tree of \(node.name)" : "Merkle trees of \(node.name) and \(peer!.name)") + " over \(range): "
+                + "\(MerkleTree.leafCount) leaves, leaf i holding the keys whose ring position starts with hex digit i; each node "
+                + "shows the top 16 bits of its FNV-1a 64 hash (---- an empty range)"
                 + (other == nil ? "." : "; * marks a node where the trees differ."),
-        ]
+            width: width)
         func draw(_ tree: MerkleTree, _ name: String, against: MerkleTree?) {
             for level in 0...MerkleTree.depth {
                 let cells = ((1 << level)..<(2 << level)).map { index in
                     MerkleTree.short(tree.hashes[index]) + (against.map { $0.hashes[index] != tree.hashes[index] ? "*" : " " } ?? "")
                 }
                 let title = level == 0 ? "root    " : level == MerkleTree.depth ? "leaves  " : "level \(level) "
-                lines.append(("\(level == 0 ? name : " ")  \(title) " + cells.joined(separator: " ")).trimmingTrailingSpaces)
+                let prefix = "\(level == 0 ? name : " ")  \(title) "
+                // A row too wide for the screen goes on over as many lines as it needs, aligned.
+                let cellWidth = (cells.first.map(displayWidth) ?? 4) + 1
+                let perLine = max(1, (width - displayWidth(prefix) + 1) / cellWidth)
+                var start = 0
+                while start < cells.count {
+                    let chunk = cells[start..<min(cells.count, start + perLine)]
+                    let lead = start == 0 ? prefix : String(repeating: " ", count: displayWidth(prefix))
+                    lines.append((lead + chunk.joined(separator: " ")).trimmingTrailingSpaces)
+                    start += perLine
+                }
             }
         }
         draw(tree, node.name, against: other)
@@ -124,7 +135,7 @@ extension Views {
             let keys = Set(tree.leafKeys[leaf] + (other?.leafKeys[leaf] ?? [])).sorted()
             if !keys.isEmpty { keyed.append("\(String(leaf, radix: 16)): \(keys.joined(separator: " "))") }
         }
-        lines.append("keys by leaf: " + (keyed.isEmpty ? "none" : keyed.joined(separator: "  ")))
+        lines += wrap("keys by leaf: " + (keyed.isEmpty ? "none" : keyed.joined(separator: "  ")), width: width)
         if let other {
             let differing = (1..<(2 * MerkleTree.leafCount)).filter { tree.hashes[$0] != other.hashes[$0] }
             if differing.isEmpty {
@@ -132,9 +143,9 @@ extension Views {
             } else {
                 let inner = differing.filter { $0 < MerkleTree.leafCount }.count
                 let leaves = differing.filter { $0 >= MerkleTree.leafCount }.map { String(MerkleTree.position(of: $0), radix: 16) }
-                lines.append(
-                    "they differ in \(differing.count) of \(2 * MerkleTree.leafCount - 1) nodes (leaves \(leaves.joined(separator: " "))): an exchange now sends \(1 + 2 * inner) hashes, then lists those leaves' keys and copies only the versions that differ"
-                )
+                lines += wrap(
+                    "they differ in \(differing.count) of \(2 * MerkleTree.leafCount - 1) nodes (leaves \(leaves.joined(separator: " "))): an exchange now sends \(1 + 2 * inner) hashes, then lists those leaves' keys and copies only the versions that differ",
+                    width: width)
             }
         }
         return lines.joined(separator: "\n")

@@ -115,7 +115,7 @@ public enum Parser {
             guard let what = words.next() else {
                 throw CommandError("export needs what and where: export topology|timeline|state|session|pbs FILE")
             }
-            let kinds = ["topology", "timeline", "state", "session", "pbs"]
+            let kinds = Vocabulary.exportKinds
             guard kinds.contains(what.text) else {
                 throw CommandError(
                     "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session, pbs"
@@ -156,6 +156,13 @@ public enum Parser {
         case "next", "back", "again", "end":
             try words.end()
             return .lessonControl(name)
+        case "explain":
+            let key = try words.key(usage: "explain KEY [NODE]")
+            let node = words.peek() == nil ? nil : try words.replica(usage: "explain KEY [NODE]")
+            try words.end()
+            return .explain(key: key, node: node)
+        case "rule", "rules":
+            return .rule(try RuleCommand.parse(name, &words))
         default:
             throw CommandError("unknown command \"\(name)\"\(suggestion(for: name, among: Catalog.names)); type help for the list")
         }
@@ -164,7 +171,7 @@ public enum Parser {
     // MARK: - Pieces
 
     static func parseCluster(_ words: inout Words) throws(CommandError) -> ClusterModel {
-        let models = ["leaderless", "single-leader", "multi-leader"]
+        let models = Vocabulary.clusterModels
         guard let model = words.next() else {
             throw CommandError("cluster needs a model: cluster leaderless|single-leader|multi-leader [OPTION=VALUE…]")
         }
@@ -173,11 +180,11 @@ public enum Parser {
                 "unknown model \"\(model.text)\"\(suggestion(for: model.text, among: models)); allowed: leaderless, single-leader, multi-leader"
             )
         }
-        let allowed: [String]
-        switch model.text {
-        case "leaderless": allowed = ["nodes", "n", "w", "r", "coordinator", "resolve", "clocks"]
-        case "single-leader": allowed = ["replicas", "sync"]
-        default: allowed = ["leaders", "topology", "resolve", "causal"]
+        // The option names, in the table's order, each once (resolve=lww and resolve=siblings: resolve).
+        var allowed: [String] = []
+        for option in Vocabulary.clusterOptions[model.text] ?? [] {
+            let name = String(option.prefix { $0 != "=" })
+            if !allowed.contains(name) { allowed.append(name) }
         }
         var options: [String: String] = [:]
         while let token = words.next() {
@@ -358,9 +365,7 @@ public enum Parser {
     }
 
     static func parseSet(_ words: inout Words) throws(CommandError) -> Setting {
-        let switches = [
-            "read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout", "ascii",
-        ]
+        let switches = Vocabulary.switches
         guard let name = words.next() else {
             throw CommandError("set needs a switch: \(switches.joined(separator: ", "))")
         }
@@ -378,6 +383,13 @@ public enum Parser {
         case "sloppy": setting = .sloppy(try onOff())
         case "tombstones": setting = .tombstones(try onOff())
         case "ascii": setting = .ascii(try onOff())
+        case "detail":
+            guard let token = words.next() else { throw CommandError("set detail needs brief or full") }
+            switch token.text {
+            case "brief": setting = .detail(brief: true)
+            case "full": setting = .detail(brief: false)
+            default: throw CommandError("set detail takes brief or full, not \"\(token.text)\"")
+            }
         case "anti-entropy":
             let on = try onOff()
             var every: UInt64? = nil
@@ -416,7 +428,7 @@ public enum Parser {
     }
 
     static func parseShow(_ words: inout Words) throws(CommandError) -> View {
-        let views = ["state", "history", "topology", "timeline", "ring", "merkle"]
+        let views = Vocabulary.views
         guard let name = words.next() else { throw CommandError("show what? show \(views.joined(separator: "|"))") }
         switch name.text {
         case "state":

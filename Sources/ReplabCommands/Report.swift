@@ -34,7 +34,7 @@ enum Report {
             case .command, .cluster:
                 break
             case .sent(let id, let from, let to, _, let label):
-                if !copies.contains(id) { lines.append(("   \(g.arrow) \(id) \(from.name)->\(to.name) \(label)", .plain)) }
+                if !copies.contains(id) { lines.append(("   \(g.arrow) \(id) \(from.name)->\(to.name) \(condensed(label))", .plain)) }
             case .delivered(let id):
                 lines.append(("\(id) \(link(id, simulation)) delivered: \(label(id, simulation))", .plain))
             case .dropped(let id, let reason):
@@ -81,6 +81,18 @@ enum Report {
 
     static func label(_ id: MessageID, _ simulation: Simulation) -> String {
         guard let entry = simulation.trace.sentEntry(id), case .sent(_, _, _, _, let label) = entry.event else { return "" }
-        return label
+        return condensed(label)
+    }
+
+    /// A Merkle hash message as a report line shows it: the hashes of empty ranges (`0:----`)
+    /// counted rather than listed, so an exchange over a sparse tree reads in a few words
+    /// (`merkle #2 level 3 1:3668 3:1e92, 2 empty`; all empty: `merkle #2 level 3: 4 empty`).
+    static func condensed(_ label: String) -> String {
+        guard label.hasPrefix("merkle #"), label.contains(":----") else { return label }
+        let words = label.split(separator: " ").map(String.init)
+        let empty = words.filter { $0.hasSuffix(":----") }.count
+        let kept = words.filter { !$0.hasSuffix(":----") }
+        let hashes = kept.dropFirst(words.count > 2 && words[2] == "level" ? 4 : 3).count
+        return kept.joined(separator: " ") + (hashes == 0 ? ": \(empty) empty" : ", \(empty) empty")
     }
 }

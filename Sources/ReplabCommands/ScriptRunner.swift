@@ -32,7 +32,7 @@ public struct ScriptRunner {
         var out = "replab> \(trimmed)\n"
         if !result.output.isEmpty { out += result.output + "\n" }
         if let error = result.error {
-            out += "error: \(file):\(lineNumber): \(error)\n"
+            out += fitToWidth("error: \(file):\(lineNumber): \(error)", width: session.style.width) + "\n"
             failed = true
             stopped = true
         }

@@ -16,6 +16,8 @@ public struct CommandResult: Sendable {
     /// Further JSON members (e.g. `"pbs"`), in order.
     public var extra: [(String, JSON)] = []
     public var quit = false
+    /// Output that must reach the reader exactly as made (Mermaid text), never broken to the width.
+    var verbatim = false
 
     init(command: String) { self.command = command }
 
@@ -93,6 +95,8 @@ public struct Session: Sendable {
     /// How views are drawn (colour, character set, width): the executable's choice, plus
     /// `set ascii on|off`. Not part of the simulation: undo leaves it alone.
     public var style: ViewStyle
+    /// How much a command reports (`set detail brief|full`); like the style, not undone.
+    public var detail: Detail = .full
     /// How deep `undo` can go.
     public static let undoDepth = 500
     /// Views that place `check`'s anomalies (the timeline) run the checker only up to this many
@@ -122,6 +126,8 @@ public struct Session: Sendable {
         var result = executeUnstyled(line)
         // Views and reports draw in the style themselves; error text gets ASCII spellings here.
         if !style.unicode { result.error = result.error.map(asciiFallback) }
+        // Every human-readable line fits the width (views lay themselves out; this catches prose).
+        if !result.verbatim { result.output = fitToWidth(result.output, width: style.width) }
         return result
     }
 
@@ -205,6 +211,7 @@ public struct Session: Sendable {
         var sim = try cluster()
         simulation = nil  // keep the trace's storage uniquely referenced while it grows
         let start = sim.trace.count
+        let before = sim.replicas
         sim.record(.command(line))
         sim.completions = []
         sim.notes = []
@@ -215,8 +222,13 @@ public struct Session: Sendable {
             throw error
         }
         result.completed = sim.completions
-        let report = Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
-        let notes = sim.notes.flatMap { note in note.split(separator: "\n").flatMap { wrapProse(String($0), width: style.width) } }
+        let report =
+            detail == .brief
+            ? BriefReport.render(sim.trace.entries[(start + 1)...], simulation: sim, before: before, style: style)
+            : Report.render(sim.trace.entries[(start + 1)...], simulation: sim, style: style)
+        // Brief reports count the messages themselves: the delivery tally of step and run is folded in.
+        let shownNotes = detail == .brief ? sim.notes.filter { !$0.hasPrefix("delivered ") } : sim.notes
+        let notes = shownNotes.flatMap { note in note.split(separator: "\n").flatMap { wrapProse(String($0), width: style.width) } }
         result.output = ([report] + notes).filter { !$0.isEmpty }.joined(separator: "\n")
         sim.completions = []
         sim.notes = []
@@ -322,6 +334,16 @@ public struct Session: Sendable {
             style.unicode = !on
             result.output =
                 on ? "ascii on: views draw with ASCII characters only" : "ascii off: views draw with Unicode box-drawing characters"
+        case .rule(.list):
+            result.output = Session.list(try cluster())
+        case .rule(let rule):
+            try mutate(&result, line: line) { sim throws(CommandError) in sim.notes.append(try Session.apply(rule, to: &sim)) }
+        case .set(.detail(let brief)):
+            detail = brief ? .brief : .full
+            result.output =
+                brief
+                ? "detail brief: each command reports what completed and which replicas changed; chatter is folded"
+                : "detail full: every message sent and delivered, every note"
         case .set(let setting):
             try mutate(&result, line: line) { sim throws(CommandError) in
                 sim.notes.append(try Session.apply(setting, to: &sim))
@@ -357,25 +379,35 @@ public struct Session: Sendable {
                 if let hints = Views.hintsJSON(sim, key: key) { result.extra.append(("hints", hints)) }
             case .history: result.output = Views.history(sim, style: style)
             case .topology(let mermaid):
+                result.verbatim = mermaid
                 result.output = mermaid ? Views.topologyMermaid(sim) : Views.topology(sim, style: style)
             case .timeline(let mermaid, let filter):
                 try Session.checkFilter(filter, in: sim)
                 let (anomalies, note) = Session.anomaliesForViews(sim)
+                result.verbatim = mermaid
                 result.output =
                     mermaid
                     ? Views.timelineMermaid(sim, last: nil, anomalies: anomalies, anomalyNote: note, filter: filter)
                     : Views.timeline(sim, last: nil, style: style, anomalies: anomalies, anomalyNote: note, filter: filter)
             case .ring(let mermaid):
                 try Session.requireLeaderless(sim, "show ring")
-                result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim)
+                result.verbatim = mermaid
+                result.output = mermaid ? Views.ringMermaid(sim) : Views.ring(sim, width: style.width)
             case .merkle(let node, let peer):
                 try Session.requireLeaderless(sim, "show merkle")
                 try Session.checkParticipant(node, in: sim)
                 if let peer { try Session.checkParticipant(peer, in: sim) }
-                result.output = Views.merkle(sim, node, peer)
+                result.output = Views.merkle(sim, node, peer, width: style.width)
             }
         case .explore(let request):
             try explore(request, into: &result)
+        case .explain(let key, let node):
+            let sim = try cluster()
+            if let node { try Session.checkParticipant(node, in: sim) }
+            guard sim.knownKeys.contains(key) else {
+                throw CommandError("no replica or operation has touched key \"\(key)\"\(suggestion(for: key, among: sim.knownKeys))")
+            }
+            result.output = Explain.text(sim, key: key, node: node, width: style.width)
         case .check:
             let sim = try cluster()
             let anomalies = Checker.check(sim)
@@ -455,7 +487,7 @@ public struct Session: Sendable {
             outputs.append("loaded \(path)")
             result.output = outputs.joined(separator: "\n")
         case .help(let topic):
-            let text = try Help.text(topic: topic)
+            let text = reflow(try Help.text(topic: topic, width: style.width), width: style.width)
             result.output = style.unicode ? text : asciiFallback(text)
         case .quit:
             result.quit = true
@@ -651,7 +683,7 @@ public struct Session: Sendable {
             }
         case .fencing, .failoverTimeout:
             try requireSingleLeader(sim, "set \(setting.name)")
-        case .timeout, .ascii:
+        case .timeout, .ascii, .detail:
             break
         }
         switch setting {
@@ -698,7 +730,7 @@ public struct Session: Sendable {
                 text += " (with nodes = n = \(sim.config.n) there are no fallbacks: build the cluster with nodes > n to see them)"
             }
             return text
-        case .ascii:
+        case .ascii, .detail:
             // Handled by the session before a cluster is needed.
             return ""
         }
@@ -717,60 +749,23 @@ public struct Session: Sendable {
 
     // MARK: - Completion
 
-    /// Candidates for tab completion of `word`, given the line up to the cursor.
+    /// Candidates for tab completion of `word`, given the line up to the cursor: only the words
+    /// that fit at that position (Vocabulary.swift), and the session's nodes, clients, keys,
+    /// messages and rules where a command names them.
     public func completions(line: String, word: String) -> [String] {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let completingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
-        var candidates: [String]
-        if completingFirst {
-            // The words that steer a lesson are offered by the lesson shell while one runs.
-            candidates = Catalog.names.filter { !["next", "back", "again", "end"].contains($0) }
-        } else {
-            let command = words[0]
-            candidates = []
-            let nodes = simulation?.replicaAddresses.map(\.name) ?? []
-            let clients = (simulation?.knownClients.map(\.name) ?? []) + ["c1"]
-            let keys = simulation?.knownKeys ?? []
-            let ids = simulation?.inFlight.map(\.id.description) ?? []
-            switch command {
-            case "cluster":
-                candidates = [
-                    "leaderless", "single-leader", "multi-leader", "nodes=", "n=", "w=", "r=", "coordinator=client",
-                    "coordinator=node", "resolve=siblings", "resolve=lww", "clocks=dvv", "clocks=vv",
-                ]
-            case "put", "get", "delete", "insert", "update":
-                candidates = keys + ["via", "as", "blind"] + nodes + clients
-            case "deliver", "drop", "duplicate":
-                candidates = ids + ["all", "to", "from"] + nodes + clients
-            case "crash", "recover", "failover", "anti-entropy", "partition":
-                candidates = nodes + clients + ["|"]
-            case "show":
-                candidates =
-                    ["state", "history", "topology", "timeline", "ring", "merkle", "mermaid", "last=", "steps=", "key=", "op="] + keys
-                    + nodes
-            case "set":
-                candidates = [
-                    "tombstones", "read-repair", "anti-entropy", "sloppy", "gc-grace", "timeout", "ascii", "on", "off", "every=",
-                ]
-            case "help":
-                candidates = Catalog.names
-            case "export":
-                candidates = [
-                    "topology", "timeline", "state", "session", "pbs", "last=", "steps=", "key=", "op=", "theme=light", "theme=dark",
-                    "title=",
-                ]
-            case "pbs":
-                candidates = PBSCommand.optionNames
-            case "explore":
-                candidates =
-                    ["find", "show", "apply", "drops=", "duplicates=", "crashes=", "max-states=", "outcome"]
-                    + Anomaly.Kind.allCases.map(\.rawValue)
-            default:
-                candidates = []
-            }
+        var words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        if !line.hasSuffix(" "), !words.isEmpty { words.removeLast() }
+        var names = Vocabulary.Names()
+        if let simulation {
+            names.nodes = simulation.replicaAddresses.map(\.name)
+            names.keys = simulation.knownKeys
+            names.messages = simulation.inFlight.map(\.id.description)
+            names.rules = simulation.settings.rules.map(\.name)
+            names.leaderless = simulation.model.isLeaderless
         }
+        names.clients = ((simulation?.knownClients.map(\.name) ?? []) + ["c1"])
         var seen = Set<String>()
-        return candidates.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+        return Vocabulary.candidates(after: words, names).filter { $0.hasPrefix(word) && seen.insert($0).inserted }
     }
 }
 

@@ -34,6 +34,9 @@ struct StateModel {
     let step: UInt32
     /// Whether some keys live on only some replicas (nodes > n), so placement is worth showing.
     let partialPlacement: Bool
+    /// Single-leader: versions read as the leader's log entries (`2 (A #2)`), not as dotted
+    /// version vectors, which a single leader's followers have no use for.
+    var singleLeader = false
 
     static func build(_ sim: Simulation, key: String?, hints: [HintRow]) -> StateModel {
         let keys = key.map { [$0] } ?? sim.replicas.flatMap(\.keys).uniqueSorted
@@ -49,12 +52,14 @@ struct StateModel {
         }
         return StateModel(
             replicas: replicas, crashed: Set(sim.faults.crashed), rows: rows, hints: hints, now: sim.now, step: sim.step,
-            partialPlacement: sim.config.n < sim.config.nodes)
+            partialPlacement: sim.config.n < sim.config.nodes, singleLeader: { if case .singleLeader = sim.model { true } else { false } }()
+        )
     }
 
     /// How a version reads in a cell: `5 {c1:1}`, or `⊘ {c1:2} age 3` for a tombstone (the
     /// legend says what ⊘ means; short enough for three replicas at 80 columns).
-    static func versionText(_ version: Version, now: UInt64, g: Glyphs) -> String {
+    static func versionText(_ version: Version, now: UInt64, g: Glyphs, logEntry: Bool = false) -> String {
+        if logEntry { return "\(version.valueText) (\(version.dot.node.name) #\(version.dot.counter))" }
         if version.isTombstone {
             let age = now >= version.writtenAt ? now - version.writtenAt : 0
             return (g.isUnicode ? "⊘ " : "(deleted) ") + "\(version.label) age \(age)"
@@ -88,15 +93,28 @@ enum StateText {
             // Each grid: the key column plus as many replica columns as fit.
             let available = style.width - (keyWidth + 4)
             let perGrid = max(1, min(model.replicas.count, available / (cellMinimum + 3)))
+            // As many replicas as fit at their natural width; at least perGrid (their cells wrap).
+            // A table that fits whole is never split.
+            let natural = model.replicas.indices.map { naturalWidth(model, $0, g: g) }
+            var wrapsACell = false
             var start = 0
             while start < model.replicas.count {
-                let end = min(model.replicas.count, start + perGrid)
-                out += grid(model, columns: Array(start..<end), keyWidth: keyWidth, style: style)
+                var end = start
+                var used = keyWidth + 4
+                while end < model.replicas.count && used + natural[end] + 3 <= style.width {
+                    used += natural[end] + 3
+                    end += 1
+                }
+                end = max(end, min(model.replicas.count, start + perGrid))
+                let drawn = grid(model, columns: Array(start..<end), keyWidth: keyWidth, style: style)
+                out += drawn
+                wrapsACell = wrapsACell || drawn.contains { $0.plain.contains(continuationMark(g)) }
                 start = end
             }
             var legend = "\(g.separator) nothing stored"
             if model.partialPlacement { legend += "; blank: not one of the key's n replicas" }
-            legend += "; several lines in a cell are siblings"
+            legend += model.singleLeader ? "; 2 (A #2): the value A logged as entry #2" : "; several lines in a cell are siblings"
+            if wrapsACell { legend += "; \(continuationMark(g)) continues the line above" }
             if g.isUnicode && model.rows.contains(where: { $0.cells.contains { $0.versions.contains(where: \.isTombstone) } }) {
                 legend += "; ⊘ a tombstone (a delete) and its age in ticks"
             }
@@ -111,7 +129,9 @@ enum StateText {
                 line.append(" holds for ")
                 line.append(hint.intendedFor.name, .replica)
                 line.append(
-                    ": \(hint.key) = " + hint.versions.map { StateModel.versionText($0, now: model.now, g: g) }.joined(separator: " | "))
+                    ": \(hint.key) = "
+                        + hint.versions.map { StateModel.versionText($0, now: model.now, g: g, logEntry: model.singleLeader) }.joined(
+                            separator: " | "))
                 out += TopologyText.wrapLine(line, style.width, indent: 6)
             }
         }
@@ -123,15 +143,7 @@ enum StateText {
         let count = columns.count
         // Widths: the key column, then the replica columns sharing what is left.
         let available = style.width - (keyWidth + 3) - count * 3 - 1
-        var natural = Array(repeating: 1, count: count)
-        for (c, column) in columns.enumerated() {
-            natural[c] = max(natural[c], displayWidth(headerText(model, column, g: g)))
-            for row in model.rows {
-                for version in row.cells[column].versions {
-                    natural[c] = max(natural[c], displayWidth(StateModel.versionText(version, now: model.now, g: g)))
-                }
-            }
-        }
+        let natural = columns.map { naturalWidth(model, $0, g: g) }
         var widths = natural
         if widths.reduce(0, +) > available {
             // Share the room evenly, giving short columns only what they need.
@@ -204,9 +216,14 @@ enum StateText {
                 }
                 for version in cell.versions {
                     let tone: Tone = down ? .dim : (version.isTombstone ? .note : (cell.versions.count > 1 ? .diverge : .plain))
-                    for piece in wrap(StateModel.versionText(version, now: model.now, g: g), width: widths[c]) {
-                        lines.append((piece, tone))
-                    }
+                    // A version too wide for its column goes on under a mark, so its second line
+                    // cannot be taken for a second sibling.
+                    let text = StateModel.versionText(version, now: model.now, g: g, logEntry: model.singleLeader)
+                    let mark = continuationMark(g) + " "
+                    let pieces = wrap(text, width: widths[c], firstWidth: widths[c])
+                    let rest = pieces.count > 1 ? wrap(pieces.dropFirst().joined(separator: " "), width: max(2, widths[c] - 2)) : []
+                    lines.append((pieces[0], tone))
+                    for piece in rest { lines.append((mark + piece, tone)) }
                 }
                 if !cell.primary && !cell.versions.isEmpty { lines.append(("(not a primary)", .dim)) }
                 columnLines.append(lines)
@@ -218,6 +235,20 @@ enum StateText {
         }
         out.append(rule(g.boxBottomLeft, g.boxBottomMid, g.boxBottomRight, g.boxH))
         return out
+    }
+
+    /// What starts the second and later lines of a wrapped version in a cell.
+    static func continuationMark(_ g: Glyphs) -> String { g.isUnicode ? "↳" : "+" }
+
+    /// The columns a replica's cells need unbroken: its header and its longest version.
+    static func naturalWidth(_ model: StateModel, _ column: Int, g: Glyphs) -> Int {
+        var width = max(1, displayWidth(headerText(model, column, g: g)))
+        for row in model.rows {
+            for version in row.cells[column].versions {
+                width = max(width, displayWidth(StateModel.versionText(version, now: model.now, g: g, logEntry: model.singleLeader)))
+            }
+        }
+        return width
     }
 
     static func headerText(_ model: StateModel, _ column: Int, g: Glyphs) -> String {

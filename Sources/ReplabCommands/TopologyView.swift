@@ -119,10 +119,23 @@ struct TopologyModel {
                 ? "each client sends to the n=\(c.n) replicas of a key and collects their replies"
                 : "each client asks one coordinator node, which forwards to the key's n=\(c.n) replicas"
         case .singleLeader(let c):
-            let leader = replicas.first { if case .leader = sim.role(of: $0) { return true } else { return false } }
+            // The leader is the one most recently promoted; a deposed leader that has not heard
+            // of its successor still believes it leads (split brain) and is named as such.
+            let leader = sim.currentLeader
+            let deposed = replicas.filter { node in
+                guard node != leader, case .leader = sim.role(of: node) else { return false }
+                return true
+            }
             shape =
-                "\(leader?.name ?? "the leader") takes every write and sends its log to the followers"
+                "\(leader.name) takes every write and sends its log to the followers"
                 + (c.sync > 0 ? "; the first \(c.sync) wait(s) synchronously" : ", asynchronously")
+            if !deposed.isEmpty {
+                let names = deposed.map(\.name).joined(separator: " and ")
+                let crashed = deposed.allSatisfy { sim.faults.isCrashed($0) }
+                shape += "; \(names), deposed\(crashed ? " and crashed" : ""), still "
+                shape += deposed.count == 1 ? "believes it leads" : "believe they lead"
+                if !crashed { shape += " and \(deposed.count == 1 ? "accepts" : "accept") writes too (split brain)" }
+            }
         case .multiLeader(let c):
             let names = replicas.map(\.name)
             switch c.topology {

@@ -13,6 +13,8 @@ enum TraceJSON {
         var members: [(String, String)] = []
         members.append(("format", JSON.string(formatName).text))
         members.append(("version", JSON.int(formatVersion).text))
+        // Which replab wrote it (the format's version above is what readers depend on).
+        members.append(("replab", JSON.string(About.version).text))
         members.append(
             (
                 "cluster",

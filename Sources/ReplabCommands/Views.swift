@@ -147,7 +147,7 @@ public enum Views {
                                 .object([
                                     ("values", .array(live.map(JSON.string))),
                                     ("tombstone", .bool(versions.contains { $0.isTombstone })),
-                                    ("version", vectorJSON(VersionMerge.context(of: versions))),
+                                    ("version", keyVersionJSON(versions)),
                                     (
                                         "siblings",
                                         .array(
@@ -166,8 +166,22 @@ public enum Views {
             })
     }
 
+    /// A version vector: one counter per writer, and under `"seen"` the single events it holds
+    /// beyond them (`c1:3` seen without `c1:2`), so no event is lost.
     static func vectorJSON(_ vector: VersionVector) -> JSON {
-        .object(vector.entries.map { ($0.node.name, .int(Int($0.counter))) })
+        var pairs: [(String, JSON)] = vector.entries.map { ($0.node.name, .int(Int($0.counter))) }
+        if !vector.extra.isEmpty { pairs.append(("seen", .array(vector.extra.map { .string($0.description) }))) }
+        return .object(pairs)
+    }
+
+    /// A key's whole causal context on one replica: the merge of its versions' clocks, and under
+    /// `"dots"` the events of the versions it holds. Two replicas holding different versions never
+    /// print the same: siblings `A:1`, `B:1` and one version `B:1` after `{A:1}` share the merged
+    /// clock `{A:1, B:1}` but not their dots.
+    static func keyVersionJSON(_ versions: [Version]) -> JSON {
+        guard case .object(var pairs) = vectorJSON(VersionMerge.context(of: versions)) else { return .null }
+        pairs.append(("dots", .array(versions.map(\.dot).sorted().map { .string($0.description) })))
+        return .object(pairs)
     }
 
     // MARK: history

@@ -42,7 +42,9 @@ public struct Claim: Sendable, Equatable {
     }
 
     /// The anomaly kinds of `check` (the JSON contract of `../shared/COMMANDS.md`).
-    public static let anomalyKinds = ["stale-read", "lost-write", "divergence", "resurrection", "conflict"]
+    public static let anomalyKinds = [
+        "stale-read", "lost-write", "divergence", "resurrection", "conflict", "split-brain", "causality", "rule",
+    ]
 
     /// The words a claim can start with, for error messages.
     static let leadingWords = ["read", "ok", "failed", "siblings", "state", "anomaly", "no", "output", "in", "error"]

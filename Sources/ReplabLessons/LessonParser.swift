@@ -345,9 +345,21 @@ private struct Prose {
     private var blocks: [Block] = []
     private var paragraph: [String] = []
     private var item: (marker: String, lines: [String])?
+    /// The rows of a Markdown table being read (header first, the |---| row left out).
+    private var table: [[String]] = []
 
     mutating func add(_ line: String) {
         var trimmed = line.trimmedLine
+        // A table reads, on a terminal, as one item per row: "single-leader: good at …; pays with …".
+        if trimmed.hasPrefix("|") && trimmed.hasSuffix("|") && trimmed.count > 1 {
+            if table.isEmpty { flush() }
+            let cells = trimmed.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false).map {
+                String($0).trimmedLine
+            }
+            if !cells.allSatisfy({ $0.allSatisfy { "-: ".contains($0) } }) { table.append(cells) }
+            return
+        }
+        flushTable()
         if trimmed.isEmpty {
             flush()
             return
@@ -379,7 +391,17 @@ private struct Prose {
         blocks.append(.verbatim(lines))
     }
 
+    private mutating func flushTable() {
+        guard let header = table.first else { return }
+        for row in table.dropFirst() {
+            let rest = zip(header.dropFirst(), row.dropFirst()).map { "\($0) \($1)" }
+            blocks.append(.item(marker: "-", text: (row.first ?? "") + ": " + rest.joined(separator: "; ")))
+        }
+        table = []
+    }
+
     mutating func flush() {
+        flushTable()
         if !paragraph.isEmpty { blocks.append(.paragraph(paragraph.joined(separator: " "))) }
         paragraph = []
         if let item {

@@ -46,6 +46,8 @@ public struct LessonRunner: Sendable {
     /// Whether the learner typed commands of their own since the current step began (so a
     /// claim that fails may be their doing, not the lesson's).
     private var poked = false
+    /// The learner's answer to the step's question, shown beside the reveal.
+    private var guess: String? = nil
 
     public init(lesson: Lesson, seed: UInt64 = 0, files: FileAccess? = nil) {
         self.lesson = lesson
@@ -99,6 +101,15 @@ public struct LessonRunner: Sendable {
         switch phase {
         case .predicting:
             if trimmed.isEmpty { return Reply(text: "Type a guess first (any answer will do), or next to skip it.") }
+            if word == "next" { return Reply(text: runStep(guided: true) + "\n\n" + doneHint()) }
+            // A command typed here is a command, not a guess: say so rather than take it as one.
+            if LessonRunner.isCommand(trimmed) {
+                return Reply(
+                    text: Layout.wrap(
+                        "\"\(trimmed)\" is a replab command, not a guess: answer the question first (any words will do; next skips it), then the cluster is yours."
+                    ).joined(separator: "\n"))
+            }
+            guess = trimmed
             return Reply(text: runStep(guided: true) + "\n\n" + doneHint())
         case .ready:
             if trimmed.isEmpty { return Reply(text: runStep(guided: true) + "\n\n" + doneHint()) }
@@ -263,6 +274,8 @@ public struct LessonRunner: Sendable {
         lastTranscript = transcript.joined(separator: "\n")
         var parts = [lastTranscript]
         if let prediction = step.prediction {
+            if guided, let guess { parts.append(LessonRunner.compare(guess: guess, with: prediction)) }
+            guess = nil
             parts.append(
                 prediction.reveal.split(separator: "\n\n").enumerated().map { index, paragraph in
                     Layout.wrap(String(paragraph), first: index == 0 ? "Reveal: " : "", rest: "").joined(separator: "\n")
@@ -273,11 +286,11 @@ public struct LessonRunner: Sendable {
         for claim in step.claims {
             claimsChecked += 1
             if let actual = claim.evaluate(in: world, step: record) {
-                checks += Layout.wrap(claim.text, first: "  ✗ ", rest: "    ")
+                checks += Layout.wrap(claim.sentence, first: "  ✗ ", rest: "    ")
                 checks += Layout.wrap(actual, first: "    ", rest: "    ")
                 found.append(failure(step: step, line: claim.line, subject: .claim(claim.text), actual: actual))
             } else {
-                checks += Layout.wrap(claim.text, first: "  ✓ ", rest: "    ")
+                checks += Layout.wrap(claim.sentence, first: "  ✓ ", rest: "    ")
             }
         }
         let expected = step.claims.compactMap { claim -> String? in

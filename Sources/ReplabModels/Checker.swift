@@ -8,6 +8,9 @@ public struct Anomaly: Sendable, Hashable {
         case divergence
         case resurrection
         case conflict
+        case splitBrain = "split-brain"
+        case causality
+        case rule
     }
     public let kind: Kind
     public let key: String
@@ -27,6 +30,8 @@ public enum Checker {
         anomalies += divergence(simulation)
         anomalies += resurrections(history, simulation.config.resolve)
         anomalies += conflicts(simulation)
+        anomalies += splitBrain(simulation) + causality(simulation)  // CheckerNamed.swift
+        anomalies += brokenRules(simulation)  // Rules.swift
         return anomalies
     }
 
@@ -184,7 +189,10 @@ public enum Checker {
             }
             let reads = (operations[key] ?? []).filter { $0.kind == .get && $0.read.count > 1 }
             var concurrent = false
-            if case .multiLeader = simulation.model {
+            var concurrentVersions: [Version] = []
+            var lww = simulation.config.resolve == .lww
+            if case .multiLeader(let c) = simulation.model {
+                lww = c.resolve == .lww
                 // Leaders accept writes without asking each other: concurrent writes to a key are
                 // a conflict even when last-write-wins hides it (the other one is then lost).
                 let writes = (operations[key] ?? []).filter { $0.isWrite && $0.written != nil }
@@ -192,6 +200,7 @@ public enum Checker {
                     for b in writes[(i + 1)...] where !a.written!.supersedes(b.written!) && !b.written!.supersedes(a.written!) {
                         ops.formUnion([a.op, b.op])
                         concurrent = true
+                        concurrentVersions += [a.written!, b.written!]
                     }
                 }
             }
@@ -199,10 +208,24 @@ public enum Checker {
             guard !holders.isEmpty || !reads.isEmpty || concurrent else { continue }
             let writers = ops.sorted().filter { $0 > 0 && $0 <= simulation.history.count }
                 .map { describe(simulation.history[$0 - 1]) }
-            var detail =
-                holders.isEmpty && reads.isEmpty
-                ? "concurrent writes to \(key) met at the leaders; last-write-wins kept one"
-                : "concurrent writes to \(key) are kept as siblings"
+            // A later write that had seen them all resolved the conflict (and which one it was);
+            // otherwise last-write-wins hid it, and only where the cluster resolves that way.
+            let seen = concurrentVersions + reads.flatMap(\.read)
+            let resolvedBy = holders.isEmpty ? resolver(of: seen, key: key, in: simulation) : nil
+            if let resolvedBy { ops.insert(resolvedBy.op) }
+            var detail: String
+            if let resolvedBy {
+                detail =
+                    (reads.isEmpty ? "concurrent writes to \(key) met at the leaders" : "concurrent writes to \(key) were kept as siblings")
+                    + "; \(describe(resolvedBy)), which had seen them all, resolved them"
+            } else if holders.isEmpty && reads.isEmpty {
+                detail =
+                    lww
+                    ? "concurrent writes to \(key) met at the leaders; last-write-wins kept one"
+                    : "concurrent writes to \(key) met at the leaders"
+            } else {
+                detail = "concurrent writes to \(key) are kept as siblings"
+            }
             if !holders.isEmpty { detail += " on \(holders.joined(separator: ", "))" }
             if !reads.isEmpty { detail += "; read by " + reads.map { describe($0) }.joined(separator: ", ") }
             if !writers.isEmpty { detail += "; written by " + writers.joined(separator: " and ") }

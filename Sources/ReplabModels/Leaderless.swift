@@ -211,6 +211,7 @@ extension Simulation {
             for target in targets where target.node != me { send(from: me, to: target.node, .read(op: op, key: key)) }
             if state.replies.count >= state.needed { coordinatorFinishRead(op: op) }
         } else {
+            if refusedByRuleAsCoordinator(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
             let local = replicas[me.replicaIndex]
             let highest = max(
                 context.highest(me), local.counters[key] ?? 0, (local.store[key] ?? []).map { $0.clock.highest(me) }.max() ?? 0)

@@ -126,7 +126,11 @@ extension Simulation {
         switch model {
         case .singleLeader:
             for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader {
-                for follower in replicaAddresses where follower != leader { links.insert(ModelLink(leader, follower)) }
+                for follower in replicaAddresses where follower != leader {
+                    links.insert(ModelLink(leader, follower))
+                    // Followers answer on the same link: log acknowledgements, resync requests.
+                    links.insert(ModelLink(follower, leader))
+                }
             }
             for client in knownClients {
                 for node in replicaAddresses {
@@ -300,6 +304,7 @@ extension Simulation {
                 .writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)"))
             return
         }
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
         if kind == .insert && hasRow(key, at: me) {
             send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
             return
@@ -483,6 +488,7 @@ extension Simulation {
     mutating func multiLeaderAccepts(
         op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address
     ) {
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
         if kind == .insert && hasRow(key, at: me) {
             send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
             return

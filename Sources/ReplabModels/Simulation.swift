@@ -130,6 +130,8 @@ public enum ClusterModel: Sendable, Hashable {
 
 /// Behaviour switches a teacher flips with `set`.
 public struct Settings: Sendable, Hashable {
+    /// Business rules (`rule unique …`), checked by leaders and coordinators: Rules.swift.
+    public var rules: [UniqueRule] = []
     public var tombstones = true
     /// Ticks a client (or coordinator) waits for its quorum.
     public var timeoutTicks: UInt64 = 5

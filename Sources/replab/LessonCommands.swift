@@ -28,11 +28,11 @@ struct ListLessons: ParsableCommand {
         let catalog = LessonFolder.catalog(LessonFolder.locate(explicit: lessonsDir))
         if verify {
             let (text, ok) = catalog.verify(seed: seed, files: LocalFiles())
-            emit(text + "\n")
+            emit(fitToWidth(text, width: outputWidth) + "\n")
             if !ok { throw ExitCode(1) }
             return
         }
-        if !catalog.lessons.isEmpty || catalog.problems.isEmpty { emit(catalog.listing + "\n") }
+        if !catalog.lessons.isEmpty || catalog.problems.isEmpty { emit(fitToWidth(catalog.listing, width: outputWidth) + "\n") }
         if !catalog.problems.isEmpty {
             printError(catalog.problemText)
             throw ExitCode(1)
@@ -91,7 +91,7 @@ struct RunLesson: ParsableCommand {
             var runner = LessonRunner(lesson: lesson, seed: seed, files: LocalFiles())
             let pieces = runner.play()
             for (index, piece) in pieces.enumerated() {
-                emit(piece + (index + 1 < pieces.count ? "\n\n" : "\n"))
+                emit(fitToWidth(piece, width: outputWidth) + (index + 1 < pieces.count ? "\n\n" : "\n"))
                 if let pace, pace > 0, index + 1 < pieces.count { pause(seconds: pace) }
             }
             if !runner.failures.isEmpty { throw ExitCode(1) }
@@ -105,7 +105,7 @@ struct RunLesson: ParsableCommand {
         var shell = LessonShell(
             session: Session(seed: seed, files: LocalFiles()), seed: seed, files: LocalFiles(),
             catalog: { LessonFolder.catalog(LessonFolder.locate(explicit: folder)) })
-        emit(shell.start(lesson) + "\n")
+        emit(fitToWidth(shell.start(lesson), width: outputWidth) + "\n")
         var host = SessionHost(shell: shell)
         REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
     }
@@ -149,3 +149,6 @@ struct RunLesson: ParsableCommand {
     guard let value else { throw ValidationError("--seed must be a whole number from 0 to 18446744073709551615, not \(text)") }
     return value
 }
+
+/// The columns text may take: the terminal's, or 80 when output is not a terminal.
+var outputWidth: Int { max(ViewStyle.minimumWidth, TTY.columns ?? ViewStyle.defaultWidth) }

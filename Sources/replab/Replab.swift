@@ -14,6 +14,7 @@ struct Replab: ParsableCommand {
         commandName: "replab",
         abstract: "A teaching REPL and visualizer for data replication.",
         discussion: "With no subcommand, replab opens its interactive prompt (type help there).",
+        version: About.version,
         subcommands: [Interactive.self, RunScripts.self, ListLessons.self, RunLesson.self, PBS.self],
         defaultSubcommand: Interactive.self)
 }
@@ -44,6 +45,8 @@ struct Interactive: ParsableCommand {
             catalog: { LessonFolder.catalog(LessonFolder.locate(explicit: folder)) })
         shell.style = style
         var host = SessionHost(shell: shell)
+        // A person at a terminal is told where to start; piped output stays a clean transcript.
+        if Terminal.isInteractive() { emit(About.banner + "\n") }
         REPLLoop.run(&host, historyPath: HistoryPath.resolve(environment: environment()))
     }
 }
@@ -61,7 +64,10 @@ struct SessionHost: REPLHost {
             style.width = max(ViewStyle.minimumWidth, columns)
             shell.style = style
         }
-        return shell.handle(line)
+        let (text, quit) = shell.handle(line)
+        // Views fit the width already; errors, lesson listings and notices are fitted here.
+        // Mermaid text is pasted elsewhere, so it is left exactly as made.
+        return (isMermaid(text) ? text : fitToWidth(text, width: shell.style.width), quit)
     }
 
     func completions(line: String, word: String) -> [String] {
@@ -165,4 +171,10 @@ struct PBS: ParsableCommand {
         }
         if !result.ok { throw ExitCode(1) }
     }
+}
+
+/// Whether a command printed Mermaid text (`show topology mermaid`, …), which must not be broken.
+func isMermaid(_ text: String) -> Bool {
+    let first = text.prefix { $0 != "\n" }
+    return ["flowchart", "sequenceDiagram", "graph", "xychart", "%%"].contains { first.hasPrefix($0) }
 }

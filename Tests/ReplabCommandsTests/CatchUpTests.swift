@@ -33,14 +33,14 @@ import Testing
                 B: async follower of A, lag 0, log at #3
                 C: async follower of A, lag 0, log at #3
                 state at time t0, step 29
-                ┌─────┬───────────────────┬───────────────────┬───────────────────┐
-                │ key │ A                 │ B                 │ C                 │
-                ╞═════╪═══════════════════╪═══════════════════╪═══════════════════╡
-                │ x   │ 2 A:3 after {A:1} │ 2 A:3 after {A:1} │ 2 A:3 after {A:1} │
-                ├─────┼───────────────────┼───────────────────┼───────────────────┤
-                │ y   │ 1 A:2 after {}    │ 1 A:2 after {}    │ 1 A:2 after {}    │
-                └─────┴───────────────────┴───────────────────┴───────────────────┘
-                · nothing stored; several lines in a cell are siblings
+                ┌─────┬──────────┬──────────┬──────────┐
+                │ key │ A        │ B        │ C        │
+                ╞═════╪══════════╪══════════╪══════════╡
+                │ x   │ 2 (A #3) │ 2 (A #3) │ 2 (A #3) │
+                ├─────┼──────────┼──────────┼──────────┤
+                │ y   │ 1 (A #2) │ 1 (A #2) │ 1 (A #2) │
+                └─────┴──────────┴──────────┴──────────┘
+                · nothing stored; 2 (A #2): the value A logged as entry #2
                 """)
         let log = session.simulation!.replicas[2].replication.log
         #expect(log.map(\.index) == [1, 2, 3])
@@ -82,19 +82,22 @@ import Testing
                 B: leader (epoch 2), log at #2
                 C: async follower of B, lag 0, log at #2
                 state at time t0, step 29
-                ┌─────┬───────────────────┬───────────────────┬───────────────────┐
-                │ key │ A                 │ B                 │ C                 │
-                ╞═════╪═══════════════════╪═══════════════════╪═══════════════════╡
-                │ x   │ 3 B:2 after {A:1} │ 3 B:2 after {A:1} │ 3 B:2 after {A:1} │
-                └─────┴───────────────────┴───────────────────┴───────────────────┘
-                · nothing stored; several lines in a cell are siblings
+                ┌─────┬──────────┬──────────┬──────────┐
+                │ key │ A        │ B        │ C        │
+                ╞═════╪══════════╪══════════╪══════════╡
+                │ x   │ 3 (B #2) │ 3 (B #2) │ 3 (B #2) │
+                └─────┴──────────┴──────────┴──────────┘
+                · nothing stored; 2 (A #2): the value A logged as entry #2
                 """)
         #expect(
             results[13].output == """
-                1 anomaly:
+                2 anomalies:
                 - lost-write on x: c1's put x=2 (op 2) was acknowledged at step 13 but no live
                   replica holds it any more; the leader that took it was replaced before every
                   replica had it
+                - split-brain on x: A and B accepted writes to x as leader at the same time: A,
+                  deposed without knowing it, took c1's put x=2 (op 2) at A; B took c2's put x=3
+                  (op 3) at B
                 """)
         #expect(session.simulation!.replicas.map { $0.replication.log.map(\.text) } == Array(repeating: ["put x=1", "put x=3"], count: 3))
     }

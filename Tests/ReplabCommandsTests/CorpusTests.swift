@@ -28,11 +28,13 @@ import Testing
     static let finalViews = ["show topology", "show timeline", "show state", "check"]
 
     /// Plays a script; returns the session, the transcript and the Mermaid outputs by name.
-    static func play(_ script: String, style: ViewStyle, files: MemoryFiles = MemoryFiles()) throws -> (Session, String, [(String, String)])
-    {
+    static func play(
+        _ script: String, style: ViewStyle, files: MemoryFiles = MemoryFiles(), detail: Detail = .full
+    ) throws -> (Session, String, [(String, String)]) {
         let text = try String(contentsOf: corpusFolder.appendingPathComponent(script), encoding: .utf8)
         let name = script.replacingOccurrences(of: ".replab", with: "")
         var session = Session(seed: 0, files: files, style: style)
+        session.detail = detail
         var out = ""
         var mermaid: [(String, String)] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -69,6 +71,20 @@ import Testing
         // Mermaid does not depend on the terminal style.
         #expect(mermaid.map(\.1) == mermaidAgain.map(\.1))
         for (file, text) in mermaid { try assertGolden(text + "\n", file, folder: Self.goldenFolder) }
+    }
+
+    /// The same scripts in brief detail (`set detail brief`), at 80 columns: what a class sees.
+    @Test(arguments: scripts) func brief(_ script: String) throws {
+        let name = script.replacingOccurrences(of: ".replab", with: "")
+        let (_, transcript, _) = try Self.play(script, style: ViewStyle(unicode: true, width: 80), detail: .brief)
+        try assertGolden(transcript, "\(name).brief.txt", folder: Self.goldenFolder)
+        // Every line within 80 columns, but script comments and Mermaid text (pasted elsewhere).
+        var inMermaid = false
+        for line in transcript.split(separator: "\n") {
+            if line.hasPrefix("replab> ") { inMermaid = line.contains("mermaid") }
+            if inMermaid || line.hasPrefix("#") { continue }
+            #expect(displayWidth(String(line)) <= 80, "\(name): \(line)")
+        }
     }
 
     @Test(arguments: scripts) func sessionReport(_ script: String) throws {

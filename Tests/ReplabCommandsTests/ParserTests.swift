@@ -98,7 +98,7 @@ import Testing
         #expect(error("set tombstones maybe") == "set tombstones takes on or off, not \"maybe\"")
         #expect(
             error("set tombstone off")
-                == "unknown switch \"tombstone\": did you mean \"tombstones\"?; allowed: read-repair, anti-entropy, sloppy, tombstones, gc-grace, timeout, fencing, failover-timeout, ascii"
+                == "unknown switch \"tombstone\": did you mean \"tombstones\"?; allowed: read-repair, anti-entropy, sloppy, tombstones, gc-grace, timeout, fencing, failover-timeout, ascii, detail"
         )
         #expect(
             error("show stat")

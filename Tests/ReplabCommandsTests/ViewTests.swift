@@ -152,6 +152,7 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["format"] as? String == "replab-trace")
         #expect(object["version"] as? Int == 1)
+        #expect(object["replab"] as? String == About.version)
         let events = try #require(object["events"] as? [[String: Any]])
         #expect(events.count == s.simulation!.trace.count)
         #expect(events.first?["event"] as? String == "cluster")

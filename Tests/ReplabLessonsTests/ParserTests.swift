@@ -104,7 +104,7 @@ import Testing
                 == "t.md:14: unknown claim \"reed\" (did you mean \"read\"?); a claim is one of: \(Claim.forms)")
         #expect(
             parseError(lesson(step: "```replab\nput x 1\n```\n```expect\nanomaly stale_read\n```"))
-                == "t.md:13: unknown anomaly \"stale_read\" (did you mean \"stale-read\"?); kinds are stale-read, lost-write, divergence, resurrection, conflict"
+                == "t.md:13: unknown anomaly \"stale_read\" (did you mean \"stale-read\"?); kinds are stale-read, lost-write, divergence, resurrection, conflict, split-brain, causality, rule"
         )
         #expect(
             parseError(lesson(step: "```replab\nput x 1\n```\n```expect\n```"))

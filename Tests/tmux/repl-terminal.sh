@@ -218,6 +218,36 @@ check_tab() {
     expect "output of the completed line" output_after "$1" "${PROMPT}help" help
 }
 
+# Completion knows the command: after "show timeline" only the timeline's options, after "get x"
+# no "blind", after "set" every switch (fencing and failover-timeout included).
+screen_lacks() { ! screen "$1" | grep -qi -- "$2"; }
+check_tab_in_context() {
+    start "$1" "$WORK/$1.history"
+    wait_until "the prompt" at_prompt "$1" || return 1
+    submit "$1" "cluster leaderless" || return 1
+    submit "$1" "put x 1" || return 1
+    type_text "$1" "show timeline "
+    keys "$1" Tab Tab
+    wait_until "Tab Tab after \"show timeline\" to list its options" screen_matches "$1" "steps=" || return 1
+    expect "show timeline offers mermaid and last=" screen_matches "$1" "last=" || return 1
+    expect "show timeline offers no views or nodes" screen_lacks "$1" "history" || return 1
+    keys "$1" C-c
+    wait_until "a fresh prompt after Ctrl-C" at_prompt "$1" || return 1
+    type_text "$1" "get "
+    keys "$1" Tab
+    wait_until "Tab after \"get\" to complete the only key" last_line_is "$1" "${PROMPT}get x" || return 1
+    type_text "$1" " "
+    keys "$1" Tab Tab
+    wait_until "Tab Tab after \"get x\" to list via and as" screen_matches "$1" "via" || return 1
+    expect "get offers no blind" screen_lacks "$1" "blind" || return 1
+    keys "$1" C-c
+    wait_until "a fresh prompt after Ctrl-C" at_prompt "$1" || return 1
+    type_text "$1" "set "
+    keys "$1" Tab Tab
+    wait_until "Tab Tab after \"set\" to list the switches" screen_matches "$1" "failover-timeout" || return 1
+    expect "set offers fencing" screen_matches "$1" "fencing"
+}
+
 check_quit() {
     start "$1" "$WORK/$1.history"
     wait_until "the prompt" at_prompt "$1" || return 1
@@ -330,6 +360,7 @@ run_check line-output check_line_output
 run_check ctrl-c check_ctrl_c
 run_check up-arrow check_up_arrow
 run_check tab check_tab
+run_check tab-in-context check_tab_in_context
 run_check quit check_quit
 run_check ctrl-d check_ctrl_d
 run_check history-persists check_history_persists

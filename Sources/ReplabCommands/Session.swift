@@ -201,6 +201,7 @@ public struct Session: Sendable {
         sim.notes = []
         do {
             try body(&sim)
+            try Session.checkInFlightBound(sim)
         } catch {
             simulation = sim
             throw error
@@ -260,7 +261,13 @@ public struct Session: Sendable {
             }
         case .duplicate(let selectors):
             try mutate(&result, line: line) { sim throws(CommandError) in
-                for id in try Session.select(selectors, in: sim, forDelivery: false) { sim.duplicate(id) }
+                let chosen = try Session.select(selectors, in: sim, forDelivery: false)
+                if sim.network.count + chosen.count > Session.maxMessagesInFlight {
+                    throw CommandError(
+                        "duplicating \(chosen.count) message(s) would put \(sim.network.count + chosen.count) in flight; replab holds at most \(Session.maxMessagesInFlight) (deliver or drop some first)"
+                    )
+                }
+                for id in chosen { sim.duplicate(id) }
             }
         case .run(let max, let random):
             try mutate(&result, line: line) { sim throws(CommandError) in
@@ -301,8 +308,12 @@ public struct Session: Sendable {
                 sim.recover(node)
             }
         case .tick(let count):
-            try mutate(&result, line: line) { sim in
-                for _ in 0..<count { sim.tick() }
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                for done in 1...count {
+                    sim.tick()
+                    // Stops at the bound at once, rather than after thousands more ticks.
+                    try Session.checkInFlightBound(sim, doing: "tick \(count) stopped after \(done) tick(s)")
+                }
             }
         case .seed(let value):
             seed = value
@@ -505,7 +516,8 @@ public struct Session: Sendable {
     /// many were delivered.
     static func deliverSome(_ sim: inout Simulation, limit: Int, random: Bool) -> Int {
         var delivered = 0
-        while delivered < limit {
+        // Past the bound the command fails anyway (checkInFlightBound): stop delivering at once.
+        while delivered < limit && sim.network.count <= maxMessagesInFlight {
             let ready = sim.inFlight.filter { sim.isDeliverable($0) }
             guard !ready.isEmpty else { break }
             let pick = random ? Int(sim.prng.below(UInt64(ready.count))) : 0
@@ -513,6 +525,19 @@ public struct Session: Sendable {
             delivered += 1
         }
         return delivered
+    }
+
+    /// BOUND (issue 14): the most messages in flight replab holds. Far more than a person can
+    /// follow, few enough that every command stays quick; a command that would go past it fails
+    /// and changes nothing, instead of growing without end (`duplicate all` doubles the network).
+    public static let maxMessagesInFlight = 10_000
+
+    static func checkInFlightBound(_ sim: Simulation, doing: String? = nil) throws(CommandError) {
+        guard sim.network.count > maxMessagesInFlight else { return }
+        throw CommandError(
+            (doing.map { "\($0): " } ?? "")
+                + "\(sim.network.count) messages would be in flight; replab holds at most \(maxMessagesInFlight) (deliver, drop or run some first); nothing was changed"
+        )
     }
 
     static func parseQuietly(_ line: String) -> Command? {

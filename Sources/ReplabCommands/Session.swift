@@ -394,7 +394,7 @@ public struct Session: Sendable {
             case .json: text = JSON.object([("pbs", .raw(pbs.json))]).text + "\n"
             case .markdown: text = "# Probabilistically bounded staleness\n\n```text\n\(pbs.text)\n```\n\n```mermaid\n\(pbs.mermaid)\n```\n"
             }
-            try files.write(text, to: path)
+            try files.write(TerminalText.escaped(text), to: path)
             result.output = "exported the last pbs result to \(path) (\(format == .mermaid ? "a Mermaid xychart-beta plot" : format.name))"
         case .export(let what, let path):
             let sim = try cluster()
@@ -402,7 +402,8 @@ public struct Session: Sendable {
             guard let files else { throw CommandError("this session cannot write files") }
             let (anomalies, note) = Session.anomaliesForViews(sim)
             let input = Export.Input(sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note)
-            let text = try Export.render(what, format, input)
+            // Exports are read in terminals and editors too: control characters as their codes.
+            let text = TerminalText.escaped(try Export.render(what, format, input))
             try files.write(text, to: path)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             result.output = "exported \(what) to \(path) (\(format.name), \(plural(lines, "line")))"

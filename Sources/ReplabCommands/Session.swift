@@ -81,6 +81,11 @@ public struct Session: Sendable {
     private var undoStack: [Snapshot] = []
     private let files: FileAccess?
     private var loadDepth = 0
+    /// Commands run by the outermost `load` so far, nested loads included (see `maxLoadedCommands`).
+    private var loadedCommands = 0
+    /// BOUND (issue 14): the most commands one `load` runs, nested loads included. Eight files of
+    /// sixteen `load` lines each would otherwise run 16^7 commands within the depth bound.
+    public static let maxLoadedCommands = 100_000
     /// The last `pbs` result, for `export pbs FILE`.
     private var lastPBS: PBSOutput? = nil
     /// How views are drawn (colour, character set, width): the executable's choice, plus
@@ -432,9 +437,16 @@ public struct Session: Sendable {
             let text = try files.read(path)
             var outputs: [String] = []
             guard loadDepth < 8 else { throw CommandError("load is nested more than 8 deep (does \(path) load itself?)") }
+            if loadDepth == 0 { loadedCommands = 0 }
             loadDepth += 1
             defer { loadDepth -= 1 }
             for (number, scriptLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                loadedCommands += 1
+                guard loadedCommands <= Session.maxLoadedCommands else {
+                    throw CommandError(
+                        "\(path):\(number + 1): one load runs at most \(Session.maxLoadedCommands) lines, nested loads included (nothing from \(path) was kept)"
+                    )
+                }
                 let parsed = Session.parseQuietly(String(scriptLine))
                 if case .quit = parsed { break }
                 let sub = execute(String(scriptLine))

@@ -216,6 +216,26 @@ import Testing
         #expect(folder.names == ["long.replab", "s.replab"])
     }
 
+    /// Nested loads stay within the depth bound and still multiply: 400 loads of 300 loads of a
+    /// one-line file is 120,000 lines and more. One load runs at most 100,000.
+    @Test func nestedLoadsAreBoundedInAll() throws {
+        let folder = try Folder()
+        try "\n".write(toFile: folder.file("z.replab"), atomically: false, encoding: .utf8)
+        try String(repeating: "load \(folder.file("z.replab"))\n", count: 299).write(
+            toFile: folder.file("b.replab"), atomically: false, encoding: .utf8)
+        try String(repeating: "load \(folder.file("b.replab"))\n", count: 400).write(
+            toFile: folder.file("a.replab"), atomically: false, encoding: .utf8)
+        var s = session()
+        let before = fingerprint(&s)
+        let error = s.execute("load \(folder.file("a.replab"))").error ?? ""
+        // 111 lines of a ran 899 lines each; the 112th stops at line 71 of b.
+        #expect(
+            error
+                == "\(folder.file("a.replab")):112: \(folder.file("b.replab")):71: one load runs at most 100000 lines, nested loads included (nothing from \(folder.file("b.replab")) was kept) (nothing from \(folder.file("a.replab")) was kept)"
+        )
+        #expect(fingerprint(&s) == before)
+    }
+
     @Test func exportOverAnExistingFileReplacesItWhole() throws {
         let folder = try Folder()
         let path = folder.file("t.txt")

@@ -14,7 +14,8 @@
 // The lines of the session being played are written to FILE.running first, so a crash leaves
 // them behind; a failed check writes the session's lines and what failed to FILE and exits 1
 // (a hang exits 3 after moving FILE.running to FILE). Replay a kept session with
-// `replab run --json - < FILE`. The same seed draws the same lines.
+// `replab run --json - < FILE` (with the file `s.replab` its first comment shows, which the
+// session may load). The same seed draws the same lines.
 import Foundation
 import ReplabCommands
 import ReplabKernel
@@ -154,8 +155,13 @@ while monotonicNanoseconds() < deadline {
     }
     while lines.count < options.linesPerSession { lines.append(grammar.line(&draw)) }
     let sessionSeed = draw.prng.next() % 1000
-    writeBytes(lines, header: "seed \(sessionSeed)\n", to: running)
-    var runner = ScriptRunner(seed: 0, json: true, files: MemoryFiles())
+    // A script to load, drawn like the rest (so load runs broken lines too, and may load itself).
+    let script = (0..<10).map { _ in String(decoding: grammar.line(&draw), as: UTF8.self) }.joined(separator: "\n")
+    let preamble = "# s.replab holds \(script.debugDescription)\nseed \(sessionSeed)\n"
+    writeBytes(lines, header: preamble, to: running)
+    let files = MemoryFiles()
+    files.files.withLock { $0["s.replab"] = script }
+    var runner = ScriptRunner(seed: 0, json: true, files: files)
     _ = runner.feed("seed \(sessionSeed)", file: "fuzz", lineNumber: 0)
     var before = fingerprint(runner.session)
     var transcript: [String] = []
@@ -179,7 +185,9 @@ while monotonicNanoseconds() < deadline {
         }
         // The same lines and seed print the same bytes: replayed for one session in eight.
         if failure == nil, index == lines.count - 1 || runner.stopped, sessionCount % 8 == 0 {
-            var replay = ScriptRunner(seed: 0, json: true, files: MemoryFiles())
+            let replayFiles = MemoryFiles()
+            replayFiles.files.withLock { $0["s.replab"] = script }
+            var replay = ScriptRunner(seed: 0, json: true, files: replayFiles)
             _ = replay.feed("seed \(sessionSeed)", file: "fuzz", lineNumber: 0)
             let again = lines[...index].enumerated().map { number, bytes in
                 replay.feed(String(decoding: bytes, as: UTF8.self), file: "fuzz", lineNumber: number + 1)
@@ -191,7 +199,7 @@ while monotonicNanoseconds() < deadline {
         if let failure {
             let header =
                 "# replab-fuzz seed \(seed), session \(sessionCount), line \(index + 1): " + failure.split(separator: "\n").first! + "\n"
-            writeBytes(Array(lines[...index]), header: header + "seed \(sessionSeed)\n", to: options.failures)
+            writeBytes(Array(lines[...index]), header: header + preamble, to: options.failures)
             unlink(running)
             print("replab-fuzz: FAILED at line \(index + 1) of session \(sessionCount): \(failure)")
             print("replab-fuzz: the session's lines are in \(options.failures)")

@@ -138,14 +138,21 @@ public struct Session: Sendable {
         if command.changesState {
             let snapshot = takeSnapshot(replacing: command.replacesSimulation)
             let undoCount = undoStack.count
+            // A load is one command: afterwards the undo history is the one before it plus the
+            // load, and a failed load leaves log and history whole, even when the file's own
+            // undo lines reached past it or its commands pushed the oldest entries out.
+            var beforeLoad: (undo: [Snapshot], log: [String])? = nil
+            if case .load = command { beforeLoad = (undoStack, log) }
             do {
                 try run(command, line: trimmed, into: &result)
+                if let beforeLoad { undoStack = beforeLoad.undo }
                 undoStack.append(snapshot)
                 if undoStack.count > Session.undoDepth { undoStack.removeFirst(undoStack.count - Session.undoDepth) }
                 if case .load = command {} else { log.append(trimmed) }
             } catch {
                 restore(snapshot)
                 if undoStack.count > undoCount { undoStack.removeSubrange(undoCount...) }
+                if let beforeLoad { (undoStack, log) = beforeLoad }
                 result = CommandResult(command: trimmed)
                 result.ok = false
                 result.error = error.message

@@ -236,6 +236,33 @@ import Testing
         #expect(fingerprint(&s) == before)
     }
 
+    /// Found by replab-fuzz: an undo inside a loaded file reaches past the load, and when a later
+    /// line failed, the commands it had taken back were missing from the log and undo history.
+    @Test func aFailedLoadKeepsLogAndUndoHistoryWhole() throws {
+        let folder = try Folder()
+        let path = folder.file("u.replab")
+        try "undo\nput y 2\ncrash Q\n".write(toFile: path, atomically: false, encoding: .utf8)
+        var s = session()
+        _ = s.execute("tick")
+        let before = fingerprint(&s) + s.execute("show timeline").output
+        #expect(s.execute("load \(path)").error == "\(path):3: unknown node Q: this cluster has A B C (nothing from \(path) was kept)")
+        #expect(fingerprint(&s) + s.execute("show timeline").output == before)
+        #expect(s.log == ["cluster leaderless", "put x 1", "tick"])
+        #expect(s.execute("undo 10").output == "undid 3 command(s) (only 3 could be undone)")
+    }
+
+    /// A load is one entry of the undo history, however many commands its file runs, even when
+    /// the history is full.
+    @Test func aLoadIsOneUndoEntryEvenWhenTheHistoryIsFull() throws {
+        let folder = try Folder()
+        let path = folder.file("t.replab")
+        try "put y 2\ntick\ntick\n".write(toFile: path, atomically: false, encoding: .utf8)
+        var s = session()
+        for _ in 0..<Session.undoDepth { _ = s.execute("tick") }
+        #expect(s.execute("load \(path)").ok)
+        #expect(s.execute("undo 1000").output.hasPrefix("undid 500 command(s) (only 500 could be undone)"))
+    }
+
     @Test func exportOverAnExistingFileReplacesItWhole() throws {
         let folder = try Folder()
         let path = folder.file("t.txt")

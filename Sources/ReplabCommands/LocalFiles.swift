@@ -128,6 +128,13 @@ public struct LocalFiles: FileAccess {
     static func finalTarget(_ path: String) throws(CommandError) -> String {
         var current = path
         for _ in 0...maxLinks {
+            // /dev/stdout, /dev/fd/N and /proc/self/fd/N name a file this process has open: when it
+            // is a regular file (output redirected to it), replacing it would cut the shell's
+            // redirection off. replab writes files by their own name.
+            if isProcessFolder(current) {
+                throw CommandError(
+                    "cannot write \(path): it names a file replab has open (like /dev/stdout); give the file's own name")
+            }
             var info = stat()
             guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
@@ -143,6 +150,15 @@ public struct LocalFiles: FileAccess {
             }
         }
         throw CommandError("cannot write \(path): more than \(maxLinks) symbolic links in a row (a loop?)")
+    }
+
+    /// Whether the folder of `path`, its links followed, lies in /proc (where /dev/fd leads).
+    static func isProcessFolder(_ path: String) -> Bool {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        guard let resolved = realpath(folder.isEmpty ? "/" : folder, nil) else { return false }
+        defer { free(resolved) }
+        let text = String(cString: resolved)
+        return text == "/proc" || text.hasPrefix("/proc/")
     }
 
     /// Creates a new, empty temporary file in `folder` (never an existing one: O_EXCL), named after

@@ -96,6 +96,26 @@ import Testing
         #expect(folder.names == ["out.replab", "pipe"])
     }
 
+    /// Standard output redirected to a regular file: /dev/stdout leads to it through /proc, and
+    /// replacing it would cut the redirection off. Run in a child replab whose output is the file.
+    @Test func devStdoutRedirectedToAFileIsNotReplaced() throws {
+        let folder = try Folder()
+        let script = folder.file("s.replab")
+        try "cluster leaderless\nsave /dev/stdout\nsave /dev/fd/1\n".write(toFile: script, atomically: false, encoding: .utf8)
+        let out = folder.file("out.txt")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\"$0\" run --json \"$1\" > \"$2\"", replabBinary().path, script, out]
+        try process.run()
+        process.waitUntilExit()
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(
+            lines.dropFirst().allSatisfy {
+                $0.contains("it names a file replab has open (like /dev/stdout); give the file's own name")
+            })
+    }
+
     @Test func aFolderIsRefused() throws {
         let folder = try Folder()
         var s = session()

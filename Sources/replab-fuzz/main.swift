@@ -7,7 +7,7 @@
 // (a watchdog ends the run when one command takes more than H seconds), exactly one JSON object
 // per command line (none for a blank or comment line), an error on every failed command, no raw
 // control character in the output, and a failed command leaves the session exactly as it was
-// (show state, messages, show history, the save log and the seed, before and after). Also: one
+// (show state, messages, show history, the timeline's end, the save log and the seed). Also: one
 // undo takes a state-changing command back exactly (tried on a copy), and a replayed session
 // prints the same bytes.
 //
@@ -72,7 +72,7 @@ final class MemoryFiles: FileAccess {
 /// The session's state as a person can see it: what a failed command must leave alone.
 func fingerprint(_ session: Session) -> String {
     var copy = session
-    let views = ["show state", "messages", "show history"].map { line -> String in
+    let views = ["show state", "messages", "show history", "show timeline last=6"].map { line -> String in
         let result = copy.execute(line)
         return result.text
     }

@@ -152,13 +152,14 @@ public struct LocalFiles: FileAccess {
         throw CommandError("cannot write \(path): more than \(maxLinks) symbolic links in a row (a loop?)")
     }
 
-    /// Whether the folder of `path`, its links followed, lies in /proc (where /dev/fd leads).
+    /// Whether the folder of `path`, its links followed, is a process's fd folder in /proc (where
+    /// /dev/fd leads).
     static func isProcessFolder(_ path: String) -> Bool {
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         guard let resolved = realpath(folder.isEmpty ? "/" : folder, nil) else { return false }
         defer { free(resolved) }
         let text = String(cString: resolved)
-        return text == "/proc" || text.hasPrefix("/proc/")
+        return text.hasPrefix("/proc/") && text.hasSuffix("/fd")
     }
 
     /// Creates a new, empty temporary file in `folder` (never an existing one: O_EXCL), named after

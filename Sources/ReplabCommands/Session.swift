@@ -426,7 +426,15 @@ public struct Session: Sendable {
         case .undo(let count):
             guard !undoStack.isEmpty else { throw CommandError("nothing to undo") }
             let steps = min(count, undoStack.count)
-            let target = undoStack[undoStack.count - steps]
+            let index = undoStack.count - steps
+            var target = undoStack[index]
+            // Found by replab-fuzz: when a later command replaced the simulation (cluster, reset,
+            // load), the current trace is the new simulation's; the target's is the one that
+            // command kept whole, cut back to the target's length.
+            if target.fullTrace == nil, var kept = undoStack[(index + 1)...].first(where: { $0.fullTrace != nil })?.fullTrace {
+                kept.truncate(to: target.traceCount)
+                target.fullTrace = kept
+            }
             undoStack.removeLast(steps)
             restore(target)
             result.output =

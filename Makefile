@@ -7,7 +7,7 @@ W1_REFERENCE := delivered=1200000 final_time=274886 completed=100000 puts=50053 
 
 MERMAID_CHECK ?= ../shared/tools/mermaid-check
 
-.PHONY: run test deps build lint terminal-test bench-check bench mermaid-check browser-deps browser-test
+.PHONY: run test deps build lint terminal-test bench-check bench mermaid-check browser-deps browser-test fuzz-check fuzz
 
 # System packages: GNU readline's headers (line editing) and tmux (the terminal test).
 deps:
@@ -61,6 +61,31 @@ mermaid-check:
 	  echo "mermaid-check: all $$(echo $$files | wc -w) corpus and lesson diagrams render in Mermaid"; \
 	else echo "mermaid-check: skipped ($(MERMAID_CHECK) is not there)"; fi
 
+# The grammar-based fuzzer of the command language (Sources/replab-fuzz): CI plays it for a minute
+# with a fixed seed; make fuzz plays it as long as asked (make fuzz SECONDS=600) with a random seed.
+# The lines of a session that failed a check, crashed or hung are kept in FUZZ_FAILURES (replay
+# them with replab run --json - < FILE).
+FUZZ_SEED ?= 1
+SECONDS ?= 300
+FUZZ_FAILURES ?= fuzz-failures.replab
+define run-fuzz
+	@bin="$$($(SWIFT) build --show-bin-path)"; \
+	"$$bin/replab-fuzz" --failures "$(FUZZ_FAILURES)" $(1); status=$$?; \
+	if [ $$status -ne 0 ]; then \
+	  if [ -f "$(FUZZ_FAILURES).running" ]; then mv "$(FUZZ_FAILURES).running" "$(FUZZ_FAILURES)"; \
+	    echo "replab-fuzz ended with status $$status (a crash?); the session it was playing is in $(FUZZ_FAILURES)"; fi; \
+	  exit 1; \
+	fi
+endef
+
+fuzz-check: deps
+	@$(SWIFT) build --product replab-fuzz
+	$(call run-fuzz,--seconds 60 --seed $(FUZZ_SEED))
+
+fuzz: deps
+	@$(SWIFT) build --product replab-fuzz
+	$(call run-fuzz,--seconds $(SECONDS))
+
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
@@ -70,6 +95,7 @@ test: deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory bench-check
 	$(MAKE) --no-print-directory terminal-test
+	$(MAKE) --no-print-directory fuzz-check
 
 # The browser test needs a Chromium (Debian's chromium-headless-shell, the one mermaid-check uses)
 # and Playwright for Python to drive it; both are installed here when missing.

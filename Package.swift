@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "replab", targets: ["replab"]),
         .executable(name: "replab-bench", targets: ["replab-bench"]),
+        .executable(name: "replab-fuzz", targets: ["replab-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,9 @@ let package = Package(
             name: "replab-bench",
             dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabCommands", "ReplabExplore"],
             swiftSettings: strict),
+        // The grammar-based fuzzer of the command language (make test runs it a minute; make fuzz longer).
+        .executableTarget(
+            name: "replab-fuzz", dependencies: ["ReplabCommands", "ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabKernelTests", dependencies: ["ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabModelsTests", dependencies: ["ReplabModels"], swiftSettings: strict),
         .testTarget(name: "ReplabExploreTests", dependencies: ["ReplabExplore"], swiftSettings: strict),

@@ -138,7 +138,8 @@ public enum Catalog {
         CommandHelp(
             name: "duplicate", group: "Control the network", syntax: "duplicate SELECTOR",
             summary: "put a copy of each selected message in flight",
-            detail: "The copy gets a new id and is delivered like any other message (replicas handle duplicates idempotently).",
+            detail:
+                "The copy gets a new id and is delivered like any other message (replicas handle duplicates idempotently). At most 10000 messages are in flight at once: a duplicate that would pass that is refused.",
             example: "duplicate m2"),
         CommandHelp(
             name: "run", group: "Control the network", syntax: "run [max=N] [random]",
@@ -168,7 +169,7 @@ public enum Catalog {
             name: "tick", group: "Control the network", syntax: "tick [COUNT]",
             summary: "advance virtual time (default 1 tick; at most 10000)",
             detail:
-                "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, fallbacks hand their hints over to owners they can reach, periodic anti-entropy starts.",
+                "Timers fire as time passes: operations that have not reached their quorum fail at their timeout, tombstones past their grace period are purged, fallbacks hand their hints over to owners they can reach, periodic anti-entropy starts. Bounded, so no mechanism piles up: each pair of replicas has at most 2 periodic anti-entropy exchanges in flight (Riak's anti_entropy_concurrency, default 2), and each hint one handoff (sent again only once it is lost or acknowledged); a note says when a bound holds work back. At most 10000 messages are in flight at once: a command that would pass that fails and changes nothing.",
             example: "tick 5"),
         CommandHelp(
             name: "seed", group: "Control the network", syntax: "seed N",

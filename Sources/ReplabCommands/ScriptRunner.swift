@@ -21,7 +21,8 @@ public struct ScriptRunner {
         guard !stopped else { return "" }
         let trimmed = line.trimmingWhitespace
         if trimmed.isEmpty { return "" }
-        if trimmed.hasPrefix("#") { return json ? "" : trimmed + "\n" }
+        // The echo is the script's own text: control characters in it are shown as their codes.
+        if trimmed.hasPrefix("#") { return json ? "" : TerminalText.escaped(trimmed) + "\n" }
         var result = session.execute(line)
         if json {
             if !result.ok { failed = true }
@@ -29,7 +30,7 @@ public struct ScriptRunner {
             if let error = result.error { result.error = "\(file):\(lineNumber): \(error)" }
             return result.json.text + "\n"
         }
-        var out = "replab> \(trimmed)\n"
+        var out = "replab> \(TerminalText.escaped(trimmed))\n"
         if !result.output.isEmpty { out += result.output + "\n" }
         if let error = result.error {
             out += fitToWidth("error: \(file):\(lineNumber): \(error)", width: session.style.width) + "\n"

@@ -83,6 +83,11 @@ public struct Session: Sendable {
     var undoStack: [Snapshot] = []
     private let files: FileAccess?
     private var loadDepth = 0
+    /// Commands run by the outermost `load` so far, nested loads included (see `maxLoadedCommands`).
+    private var loadedCommands = 0
+    /// BOUND (issue 14): the most commands one `load` runs, nested loads included. Eight files of
+    /// sixteen `load` lines each would otherwise run 16^7 commands within the depth bound.
+    public static let maxLoadedCommands = 100_000
     /// The last `pbs` result, for `export pbs FILE`.
     private var lastPBS: PBSOutput? = nil
     /// The last exploration's findings, for `explore show` and `explore apply`, and the
@@ -146,8 +151,14 @@ public struct Session: Sendable {
         if command.changesState {
             let snapshot = takeSnapshot(replacing: command.replacesSimulation)
             let undoCount = undoStack.count
+            // A load is one command: afterwards the undo history is the one before it plus the
+            // load, and a failed load leaves log and history whole, even when the file's own
+            // undo lines reached past it or its commands pushed the oldest entries out.
+            var beforeLoad: (undo: [Snapshot], log: [String])? = nil
+            if case .load = command { beforeLoad = (undoStack, log) }
             do {
                 try run(command, line: trimmed, into: &result)
+                if let beforeLoad { undoStack = beforeLoad.undo }
                 undoStack.append(snapshot)
                 generation += 1
                 if undoStack.count > Session.undoDepth { undoStack.removeFirst(undoStack.count - Session.undoDepth) }
@@ -156,6 +167,7 @@ public struct Session: Sendable {
             } catch {
                 restore(snapshot)
                 if undoStack.count > undoCount { undoStack.removeSubrange(undoCount...) }
+                if let beforeLoad { (undoStack, log) = beforeLoad }
                 result = CommandResult(command: trimmed)
                 result.ok = false
                 result.error = error.message
@@ -217,6 +229,7 @@ public struct Session: Sendable {
         sim.notes = []
         do {
             try body(&sim)
+            try Session.checkInFlightBound(sim)
         } catch {
             simulation = sim
             throw error
@@ -280,7 +293,13 @@ public struct Session: Sendable {
             }
         case .duplicate(let selectors):
             try mutate(&result, line: line) { sim throws(CommandError) in
-                sim.duplicate(try Session.select(selectors, in: sim, forDelivery: false))
+                let chosen = try Session.select(selectors, in: sim, forDelivery: false)
+                if sim.network.count + chosen.count > Session.maxMessagesInFlight {
+                    throw CommandError(
+                        "duplicating \(chosen.count) message(s) would put \(sim.network.count + chosen.count) in flight; replab holds at most \(Session.maxMessagesInFlight) (deliver or drop some first)"
+                    )
+                }
+                sim.duplicate(chosen)
             }
         case .run(let max, let random):
             try mutate(&result, line: line) { sim throws(CommandError) in
@@ -321,8 +340,12 @@ public struct Session: Sendable {
                 sim.recover(node)
             }
         case .tick(let count):
-            try mutate(&result, line: line) { sim in
-                for _ in 0..<count { sim.tick() }
+            try mutate(&result, line: line) { sim throws(CommandError) in
+                for done in 1...count {
+                    sim.tick()
+                    // Stops at the bound at once, rather than after thousands more ticks.
+                    try Session.checkInFlightBound(sim, doing: "tick \(count) stopped after \(done) tick(s)")
+                }
             }
         case .seed(let value):
             seed = value
@@ -431,7 +454,7 @@ public struct Session: Sendable {
             case .svg, .html, .shiviz:
                 throw CommandError("export pbs writes .mmd (a Mermaid plot), .md, .txt or .json, not .\(format.rawValue)")
             }
-            try files.write(text, to: path)
+            try files.write(TerminalText.escaped(text), to: path)
             result.output = "exported the last pbs result to \(path) (\(format == .mermaid ? "a Mermaid xychart-beta plot" : format.name))"
         case .export(let what, let path, let options):
             let sim = try cluster()
@@ -442,7 +465,8 @@ public struct Session: Sendable {
             let (anomalies, note) = Session.anomaliesForViews(sim)
             let input = Export.Input(
                 sim: sim, script: log, seed: seed, anomalies: anomalies ?? [], anomalyNote: note, options: options)
-            let text = try Export.render(what, format, input)
+            // Exports are read in terminals and editors too: control characters as their codes.
+            let text = TerminalText.escaped(try Export.render(what, format, input))
             try files.write(text, to: path)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             result.output = "exported \(what) to \(path) (\(format.name), \(plural(lines, "line")))"
@@ -453,7 +477,15 @@ public struct Session: Sendable {
         case .undo(let count):
             guard !undoStack.isEmpty else { throw CommandError("nothing to undo") }
             let steps = min(count, undoStack.count)
-            let target = undoStack[undoStack.count - steps]
+            let index = undoStack.count - steps
+            var target = undoStack[index]
+            // Found by replab-fuzz: when a later command replaced the simulation (cluster, reset,
+            // load), the current trace is the new simulation's; the target's is the one that
+            // command kept whole, cut back to the target's length.
+            if target.fullTrace == nil, var kept = undoStack[(index + 1)...].first(where: { $0.fullTrace != nil })?.fullTrace {
+                kept.truncate(to: target.traceCount)
+                target.fullTrace = kept
+            }
             undoStack.removeLast(steps)
             restore(target)
             generation += 1
@@ -472,9 +504,16 @@ public struct Session: Sendable {
             let text = try files.read(path)
             var outputs: [String] = []
             guard loadDepth < 8 else { throw CommandError("load is nested more than 8 deep (does \(path) load itself?)") }
+            if loadDepth == 0 { loadedCommands = 0 }
             loadDepth += 1
             defer { loadDepth -= 1 }
             for (number, scriptLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                loadedCommands += 1
+                guard loadedCommands <= Session.maxLoadedCommands else {
+                    throw CommandError(
+                        "\(path):\(number + 1): one load runs at most \(Session.maxLoadedCommands) lines, nested loads included (nothing from \(path) was kept)"
+                    )
+                }
                 let parsed = Session.parseQuietly(String(scriptLine))
                 if case .quit = parsed { break }
                 let sub = execute(String(scriptLine))
@@ -558,7 +597,8 @@ public struct Session: Sendable {
     /// were delivered.
     static func deliverSome(_ sim: inout Simulation, limit: Int, random: Bool) -> Int {
         var delivered = 0
-        while delivered < limit {
+        // Past the bound the command fails anyway (checkInFlightBound): stop delivering at once.
+        while delivered < limit && sim.network.count <= maxMessagesInFlight {
             if !random {
                 guard sim.deliverNext() else { break }
                 delivered += 1
@@ -571,6 +611,19 @@ public struct Session: Sendable {
             delivered += 1
         }
         return delivered
+    }
+
+    /// BOUND (issue 14): the most messages in flight replab holds. Far more than a person can
+    /// follow, few enough that every command stays quick; a command that would go past it fails
+    /// and changes nothing, instead of growing without end (`duplicate all` doubles the network).
+    public static let maxMessagesInFlight = 10_000
+
+    static func checkInFlightBound(_ sim: Simulation, doing: String? = nil) throws(CommandError) {
+        guard sim.network.count > maxMessagesInFlight else { return }
+        throw CommandError(
+            (doing.map { "\($0): " } ?? "")
+                + "\(sim.network.count) messages would be in flight; replab holds at most \(maxMessagesInFlight) (deliver, drop or run some first); nothing was changed"
+        )
     }
 
     static func parseQuietly(_ line: String) -> Command? {

@@ -28,7 +28,7 @@ public struct ViewStyle: Sendable, Hashable {
 }
 
 /// What a piece of text means; the style decides how (or whether) it is coloured.
-enum Tone: Sendable, Hashable {
+enum Tone: Sendable, Hashable, CaseIterable {
     case plain
     case dim
     case heading
@@ -214,10 +214,13 @@ struct StyledLine: Sendable, Hashable {
         }
         var out = ""
         for span in parts {
+            // Untrusted text (values, command lines) is escaped before it is coloured, so the only
+            // escape sequences a line holds are the ones drawn here.
+            let text = TerminalText.escaped(span.text)
             if style.color, let sgr = span.tone.sgr {
-                out += "\u{1B}[\(sgr)m" + span.text + "\u{1B}[0m"
+                out += "\u{1B}[\(sgr)m" + text + "\u{1B}[0m"
             } else {
-                out += span.text
+                out += text
             }
         }
         return out

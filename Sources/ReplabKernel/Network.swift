@@ -98,6 +98,9 @@ public struct Network<Payload> {
         heap.sorted { $0.precedes($1) }
     }
 
+    /// Every message in flight in no particular order: for counting, without `inOrder`'s sort.
+    public var unordered: [Envelope<Payload>] { heap }
+
     /// The message with this id, if it is in flight.
     public func message(_ id: MessageID) -> Envelope<Payload>? {
         heap.first { $0.id == id }

@@ -15,7 +15,9 @@ public enum LessonParser {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
-        for (index, line) in lines.enumerated() { try reader.feed(line, number: index + 1) }
+        // A lesson's text is shown as text: control characters become their codes (`\u001B`) here,
+        // once, so no prose, command or claim of a shared lesson can drive the terminal.
+        for (index, line) in lines.enumerated() { try reader.feed(TerminalText.escaped(line), number: index + 1) }
         return try reader.finish(lineCount: lines.count)
     }
 

@@ -106,13 +106,30 @@ extension Simulation {
 
     /// As time passes, every live fallback offers each hint to its owner when the owner is
     /// reachable from it, and again when no acknowledgement came within the timeout.
+    /// BOUND (issue 14): at most one handoff in flight per hint. A hint whose handoff (or the
+    /// owner's ack of it) is still undelivered, say on a slow or held link, is not sent again at
+    /// the timeout, so retries never multiply.
     mutating func retryHints() {
+        guard replicas.contains(where: { !$0.hints.isEmpty }) else { return }
+        var inFlight = Set<[String]>()
+        for envelope in network.unordered {
+            guard case .handoff(let message) = envelope.payload else { continue }
+            switch message {
+            case .data(let key, _, _): inFlight.insert([envelope.from.name, envelope.to.name, key])
+            case .ack(let key, _): inFlight.insert([envelope.to.name, envelope.from.name, key])
+            }
+        }
         for index in replicas.indices where !faults.isCrashed(.replica(index)) {
             let holder = Address.replica(index)
             for at in replicas[index].hints.indices {
                 let hint = replicas[index].hints[at]
                 guard isReachable(from: holder, to: hint.owner) else { continue }
                 if let sent = hint.lastSent, now < sent + settings.timeoutTicks { continue }
+                if inFlight.contains([holder.name, hint.owner.name, hint.key]) {
+                    let note = "hinted handoff: a hint whose handoff is still in flight waits for it (one handoff in flight per hint)"
+                    if !notes.contains(note) { notes.append(note) }
+                    continue
+                }
                 replicas[index].hints[at].lastSent = now
                 send(from: holder, to: hint.owner, .handoff(.data(key: hint.key, owner: hint.owner, versions: hint.versions)))
             }

@@ -19,6 +19,8 @@ struct HistoryFile {
     private(set) var path: String?
     let maxEntries: Int32
     private(set) var warned = false
+    /// The largest history file replab reads (as for every file replab reads).
+    static let maxBytes = 16 << 20
     private let warn: (String) -> Void
 
     init(path: String?, maxEntries: Int32, warn: @escaping (String) -> Void = FileOutput.writeError) {
@@ -27,6 +29,15 @@ struct HistoryFile {
         self.path = path
         stifle_history(maxEntries)  // Bounds the in-memory history, whatever the file holds.
         guard let path else { return }
+        // Regular files only, of a bounded size: readline would block opening a FIFO, read a
+        // device without end, or replace a device when it trims the file.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG || info.st_size > HistoryFile.maxBytes {
+            self.path = nil
+            let why = (info.st_mode & S_IFMT) == S_IFREG ? "it is larger than 16 MiB" : "it is not a regular file"
+            warnOnce("cannot read history file \(path): \(why)")
+            return
+        }
         let error = read_history(path)
         if error != 0 && error != ENOENT {
             self.path = nil

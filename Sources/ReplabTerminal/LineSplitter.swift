@@ -3,13 +3,15 @@
 /// Lines end at `\n`; one `\r` before it (CRLF) is dropped; a last line without a newline is kept;
 /// invalid UTF-8 is replaced by U+FFFD. A line longer than `maxLineBytes` is cut into pieces of
 /// that size, so memory stays bounded whatever is piped in.
-struct LineSplitter {
-    static let maxLineBytes = 1 << 20
+public struct LineSplitter {
+    public static let maxLineBytes = 1 << 20
 
     private var pending: [UInt8] = []
 
+    public init() {}
+
     /// Feeds bytes and returns the lines they complete, in order.
-    mutating func push(_ bytes: some Sequence<UInt8>) -> [String] {
+    public mutating func push(_ bytes: some Sequence<UInt8>) -> [String] {
         var lines: [String] = []
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
@@ -27,7 +29,7 @@ struct LineSplitter {
     }
 
     /// Ends the stream: returns the last line if it had no newline, else `nil`.
-    mutating func finish() -> String? {
+    public mutating func finish() -> String? {
         guard !pending.isEmpty else { return nil }
         defer { pending.removeAll() }
         return Self.decode(pending)

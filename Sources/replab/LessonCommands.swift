@@ -126,7 +126,8 @@ struct RunLesson: ParsableCommand {
         for file in files {
             let path = folder.hasSuffix("/") ? folder + file.name : folder + "/" + file.name
             do {
-                try local.write(file.text, to: path)
+                // Control characters as their codes, as on the terminal (TerminalText).
+                try local.write(TerminalText.escaped(file.text), to: path)
             } catch {
                 printError("error: \(error.message)")
                 throw ExitCode(2)

@@ -19,10 +19,11 @@ struct Replab: ParsableCommand {
         defaultSubcommand: Interactive.self)
 }
 
-/// Writes text to standard output at once (JSON mode promises a flush per line).
-func emit(_ text: String) {
+/// Writes text to standard output at once (JSON mode promises a flush per line). Every control
+/// character is shown as its code (`TerminalText`); with `colour`, replab's own colour codes pass.
+func emit(_ text: String, colour: Bool = false) {
     guard !text.isEmpty else { return }
-    print(text, terminator: "")
+    print(TerminalText.escaped(text, keepingColour: colour), terminator: "")
     fflush(nil)
 }
 
@@ -55,7 +56,7 @@ struct Interactive: ParsableCommand {
 /// runs, its steering words are answered there; everything else reaches the session.
 struct SessionHost: REPLHost {
     var shell: LessonShell
-    var prompt: String { shell.prompt }
+    var prompt: String { TerminalText.escaped(shell.prompt) }
 
     mutating func handle(line: String) -> (output: String, quit: Bool) {
         // The terminal may have been resized since the last command.
@@ -66,8 +67,10 @@ struct SessionHost: REPLHost {
         }
         let (text, quit) = shell.handle(line)
         // Views fit the width already; errors, lesson listings and notices are fitted here.
-        // Mermaid text is pasted elsewhere, so it is left exactly as made.
-        return (isMermaid(text) ? text : fitToWidth(text, width: shell.style.width), quit)
+        // Mermaid text is pasted elsewhere, so it is left exactly as made. The prompt's output
+        // reaches the terminal as text: control characters as their codes.
+        let fitted = isMermaid(text) ? text : fitToWidth(text, width: shell.style.width)
+        return (TerminalText.escaped(fitted, keepingColour: shell.style.color), quit)
     }
 
     func completions(line: String, word: String) -> [String] {
@@ -77,7 +80,7 @@ struct SessionHost: REPLHost {
 
 func printError(_ text: String) {
     fflush(nil)
-    let bytes = Array((text + "\n").utf8)
+    let bytes = Array((TerminalText.escaped(text) + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
@@ -124,11 +127,22 @@ struct RunScripts: ParsableCommand {
         let files = LocalFiles()
         for file in self.files {
             if file == "-" {
+                // Lines of at most LineSplitter.maxLineBytes (longer ones are cut, and the lexer
+                // refuses them): memory stays bounded whatever is piped in.
                 var number = 0
-                while let line = readLine(strippingNewline: true) {
-                    number += 1
-                    emit(runner.feed(line, file: "<stdin>", lineNumber: number))
-                    if runner.stopped { break }
+                var splitter = LineSplitter()
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                reading: while true {
+                    let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    var lines = count > 0 ? splitter.push(buffer[..<count]) : []
+                    if count <= 0, let last = splitter.finish() { lines.append(last) }
+                    for line in lines {
+                        number += 1
+                        emit(runner.feed(line, file: "<stdin>", lineNumber: number), colour: style.color)
+                        if runner.stopped { break reading }
+                    }
+                    if count <= 0 { break }
                 }
             } else {
                 let text: String
@@ -139,7 +153,7 @@ struct RunScripts: ParsableCommand {
                     throw ExitCode(2)
                 }
                 for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    emit(runner.feed(String(line), file: file, lineNumber: index + 1))
+                    emit(runner.feed(String(line), file: file, lineNumber: index + 1), colour: style.color)
                     if runner.stopped { break }
                 }
             }

@@ -163,4 +163,20 @@ struct RecordingHost: REPLHost {
         #expect(warnings.count == 1)
         #expect(warnings.first?.contains("cannot read history file") == true)
     }
+
+    /// A FIFO would block replab at start-up (opening it waits for a writer): never opened.
+    @Test func aFIFOIsNotUsed() {
+        let path = temporaryDirectory() + "/history"
+        #expect(mkfifo(path, 0o644) == 0)
+        var warnings: [String] = []
+        var history = HistoryFile(path: path, maxEntries: 1000, warn: { warnings.append($0) })
+        history.record("x")
+        #expect(
+            warnings == [
+                "replab: warning: cannot read history file \(path): it is not a regular file; history is kept for this session only"
+            ])
+        #expect(history.path == nil)
+        var info = stat()
+        #expect(lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+    }
 }

@@ -172,6 +172,11 @@ extension Grammar {
         expand(form.items, &draw, into: &tokens)
         // pbs samples for a long time when asked to: keep its trials small unless they are wrong.
         if form.name == "pbs" { tokens = tokens.map { $0.hasPrefix("trials=") ? "trials=\(draw.below(2000))" : $0 } }
+        // explore is bounded by the states it visits (a million by default), not by time: keep
+        // the bound small so that one fuzzing minute covers many commands.
+        if form.name == "explore" && !["show", "apply"].contains(tokens.dropFirst().first ?? "") {
+            tokens = tokens.filter { !$0.hasPrefix("max-states=") } + ["max-states=\(1 + draw.below(400))"]
+        }
         return mangle(tokens, &draw)
     }
 

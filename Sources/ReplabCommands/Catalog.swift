@@ -350,7 +350,7 @@ public enum Catalog {
             name: "explore", group: "See it",
             syntax: """
                 explore [drops=K] [duplicates=K] [crashes=K] [max-states=N]
-                explore find KIND|outcome OP VALUE [OPTION=N…]
+                explore find KIND|RULE|outcome OP VALUE [OPTION=N…]
                 explore show N
                 explore apply N
                 """,
@@ -366,8 +366,8 @@ public enum Catalog {
                 then says its answer is partial. Exploring changes nothing: the same state gives the same
                 answer. It reports the states visited, every outcome of each operation in flight, and every
                 anomaly kind of check that some schedule reaches, numbered.
-                explore find stale-read (any kind of check) or explore find outcome 2 nothing stops at the
-                shortest schedule to it. explore show N prints finding N's schedule as a .replab script;
+                explore find stale-read (any kind of check), explore find one-booking (a rule's name) or
+                explore find outcome 2 nothing stops at the shortest schedule to it. explore show N prints finding N's schedule as a .replab script;
                 explore apply N plays it here, one command per step; undo takes it all back.
                 States are told apart by a 128-bit fingerprint (message ids, the trace and when operations
                 ended left out); two distinct states sharing one is about as likely as two distinct values

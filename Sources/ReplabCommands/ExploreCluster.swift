@@ -35,8 +35,8 @@ enum ClusterObservation: Hashable, Sendable {
     /// An operation in flight when the exploration began has completed; for a read, with the
     /// values it returned (sorted, tombstones left out).
     case outcome(op: Int, ok: Bool, values: [String])
-    /// `check` finds an anomaly of this kind on this key.
-    case anomaly(Anomaly.Kind, key: String)
+    /// `check` finds an anomaly of this kind on this key (for a broken rule, with the rule's name).
+    case anomaly(Anomaly.Kind, key: String, rule: String?)
 }
 
 /// The cluster behind the explorer's protocol. From each state the transitions are, in this
@@ -118,7 +118,7 @@ struct ClusterSystem: ExplorableSystem {
             case .ok: observations.append(.outcome(op: op, ok: true, values: record.kind == .get ? record.readValues : []))
             }
         }
-        for anomaly in Checker.check(state.sim) { observations.append(.anomaly(anomaly.kind, key: anomaly.key)) }
+        for anomaly in Checker.check(state.sim) { observations.append(.anomaly(anomaly.kind, key: anomaly.key, rule: anomaly.rule)) }
     }
 
     /// How an operation ended, as `explore` names it: `ok`, `failed`, or for a read what it

@@ -78,11 +78,11 @@ struct ExploreReport: Sendable {
                             kind: "outcome", key: record.key, title: "op \(op) \(record.client.name) \(record.text) → \(result)",
                             steps: steps(explorer, exploration, finding.state, initial)))
                 }
-            case .anomaly(let kind, let key):
+            case .anomaly(let kind, let key, let rule):
                 guard target == nil || matches(finding.observation, target!) else { continue }
                 findings.append(
                     ExploreFinding(
-                        kind: kind.rawValue, key: key, title: "\(kind.rawValue) on \(key)",
+                        kind: kind.rawValue, key: key, title: "\(kind.rawValue)\(rule.map { " \($0)" } ?? "") on \(key)",
                         steps: steps(explorer, exploration, finding.state, initial)))
             }
         }
@@ -101,7 +101,8 @@ struct ExploreReport: Sendable {
 
     static func matches(_ observation: ClusterObservation, _ target: ExploreTarget) -> Bool {
         switch (observation, target) {
-        case (.anomaly(let kind, _), .anomaly(let wanted)): return kind == wanted
+        case (.anomaly(let kind, _, _), .anomaly(let wanted)): return kind == wanted
+        case (.anomaly(_, _, let rule), .rule(let wanted)): return rule == wanted
         case (.outcome(let op, let ok, let values), .outcome(let wantedOp, let wanted)):
             guard op == wantedOp else { return false }
             // A read's VALUE names what it returned; `ok` also matches any successful operation.
@@ -198,6 +199,7 @@ struct ExploreReport: Sendable {
     static func describe(_ target: ExploreTarget) -> String {
         switch target {
         case .anomaly(let kind): return kind.rawValue
+        case .rule(let name): return "a broken rule \(name)"
         case .outcome(let op, let value): return "op \(op) ending with \(value)"
         }
     }

@@ -25,6 +25,8 @@ public struct ExploreOptions: Equatable, Sendable {
 public enum ExploreTarget: Equatable, Sendable {
     /// An anomaly kind of `check`.
     case anomaly(Anomaly.Kind)
+    /// A business rule broken, by its name (`rule unique … as NAME`); the session checks the name.
+    case rule(String)
     /// Operation `op` completes with `value`: `ok` or `failed`, or for a read the values it
     /// returned (`nothing` when it found none; siblings joined by commas, sorted).
     case outcome(op: Int, value: String)
@@ -65,13 +67,11 @@ extension Parser {
 
     static func parseExploreTarget(_ words: inout Words) throws(CommandError) -> ExploreTarget {
         let kinds = Anomaly.Kind.allCases.map(\.rawValue)
-        let allowed = "an anomaly kind of check (\(kinds.joined(separator: ", "))) or outcome OP VALUE"
+        let allowed = "an anomaly kind of check (\(kinds.joined(separator: ", "))), a rule's name or outcome OP VALUE"
         guard let token = words.next() else { throw CommandError("explore find needs what to find: \(allowed)") }
         if let kind = Anomaly.Kind(rawValue: token.text) { return .anomaly(kind) }
-        guard token.text == "outcome" else {
-            throw CommandError(
-                "explore cannot find \"\(token.text)\"\(suggestion(for: token.text, among: kinds + ["outcome"])); allowed: \(allowed)")
-        }
+        // Anything else but `outcome` names a rule; the session knows which rules there are.
+        guard token.text == "outcome" else { return .rule(token.text) }
         let usage = "explore find outcome OP VALUE (OP: the operation's number in show history; VALUE: ok, failed, nothing or a value)"
         guard let opToken = words.next() else { throw CommandError("explore find outcome needs an operation and a value: \(usage)") }
         let op = try Parser.number(opToken.text, what: "OP", range: 1...Int(UInt32.max))

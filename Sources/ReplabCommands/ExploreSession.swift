@@ -9,6 +9,16 @@ extension Session {
         }
         switch request {
         case .run(let options, let target):
+            if case .rule(let name) = target, !sim.settings.rules.contains(where: { $0.name == name }) {
+                let kinds = Anomaly.Kind.allCases.map(\.rawValue)
+                let rules = sim.settings.rules.map(\.name)
+                throw CommandError(
+                    "explore cannot find \"\(name)\"\(suggestion(for: name, among: kinds + rules + ["outcome"])); it is no anomaly kind of check (\(kinds.joined(separator: ", "))), "
+                        + (rules.isEmpty
+                            ? "nor a rule's name (there are no rules: rule unique PATTERN [as NAME] adds one)"
+                            : "nor a rule's name (\(rules.joined(separator: ", ")))")
+                        + ", nor outcome OP VALUE")
+            }
             if case .outcome(let op, _) = target {
                 guard op >= 1, op <= sim.history.count else {
                     throw CommandError(

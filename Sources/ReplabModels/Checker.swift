@@ -17,6 +17,8 @@ public struct Anomaly: Sendable, Hashable {
     public let detail: String
     /// The operations involved.
     public let ops: [Int]
+    /// For a broken rule (`rule`), the rule's name.
+    public var rule: String? = nil
 }
 
 /// The named invariants, each checked from the recorded history and the replicas' final state

@@ -98,7 +98,7 @@ extension Checker {
                             "rule \(rule.name) (unique \(rule.pattern)) is broken: \(value) is held by \(keys.count) keys: "
                             + where_.joined(separator: "; ")
                             + (writes.isEmpty ? "" : "; written by " + writes.map(describe).joined(separator: " and ")),
-                        ops: ops))
+                        ops: ops, rule: rule.name))
             }
         }
         return found

@@ -228,6 +228,24 @@ import Testing
         #expect(!siblings.text.contains("lost-write"))
     }
 
+    @Test("explore find NAME stops at the shortest schedule that breaks that business rule")
+    func findABrokenRuleByName() {
+        let setup = [
+            "cluster multi-leader leaders=2", "rule unique room-* as one-booking", "put room-1 alice", "put room-2 alice as c2",
+        ]
+        let (_, results) = play(setup + ["explore find one-booking", "explore apply 1", "check"])
+        let found = results[results.count - 3]
+        #expect(found.ok, "\(found.text)")
+        #expect(found.text.contains("1. rule one-booking on room-1: shortest schedule 2 steps"))
+        #expect(Self.json(found).contains("\"kind\":\"rule\""))
+        #expect(results.last!.text.contains("rule one-booking (unique room-*) is broken"))
+        let (_, missing) = play(setup + ["explore find one-bookings"])
+        #expect(
+            missing.last!.error
+                == "explore cannot find \"one-bookings\": did you mean \"one-booking\"?; it is no anomaly kind of check (stale-read, lost-write, divergence, resurrection, conflict, split-brain, causality, rule), nor a rule's name (one-booking), nor outcome OP VALUE"
+        )
+    }
+
     @Test("bad arguments get a clear error and change nothing")
     func errors() {
         let setup = Self.readAfterAcknowledgedWrite(w: 1, r: 1)

@@ -33,14 +33,22 @@ let package = Package(
         .target(name: "ReplabExplore", swiftSettings: strict),
         // The PBS (probabilistically bounded staleness) Monte Carlo lab; pure computation.
         .target(name: "ReplabPBS", swiftSettings: strict),
-        // The command language (parser, session executor, views, checker), independent of any terminal.
+        // The renderers: the text views (state, timeline, topology, messages, history), each
+        // command's report, `explain`, Mermaid, SVG, ShiViz, the trace as JSON, the session's
+        // Markdown, text and HTML pages, and the styles they draw with. Pure functions of a
+        // `Simulation` value (its trace and state) and options: no session, parser, files or
+        // terminal. What needs a session stays in ReplabCommands (choosing an export by the file's
+        // extension, replaying the script for the HTML page's state tables, writing the file).
+        .target(name: "ReplabRender", dependencies: ["ReplabKernel", "ReplabModels"], swiftSettings: strict),
+        // The command language (parser, session executor with undo, the export command, explore and
+        // rule commands), independent of any terminal; its views of the cluster are drawn by ReplabRender.
         .target(
             name: "ReplabCommands",
-            dependencies: ["ReplabKernel", "ReplabModels", "ReplabPBS", "ReplabExplore"],
+            dependencies: ["ReplabKernel", "ReplabModels", "ReplabRender", "ReplabPBS", "ReplabExplore"],
             swiftSettings: strict),
         // Guided lessons: the Markdown lesson format, the step-by-step runner, claims, verify, export.
         // Drives replab only through the session's commands and their results; no terminal.
-        .target(name: "ReplabLessons", dependencies: ["ReplabCommands"], swiftSettings: strict),
+        .target(name: "ReplabLessons", dependencies: ["ReplabCommands", "ReplabRender"], swiftSettings: strict),
         // A tiny C shim over GNU readline (Swift 6 cannot assign readline's C globals itself).
         .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         // The interactive terminal: line editing, history, completion, Ctrl-C.
@@ -49,18 +57,18 @@ let package = Package(
         .executableTarget(
             name: "replab",
             dependencies: [
-                "ReplabCommands", "ReplabLessons", "ReplabTerminal", "ReplabExplore",
+                "ReplabCommands", "ReplabRender", "ReplabLessons", "ReplabTerminal", "ReplabExplore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         // Benchmarks (release build): W1 on the kernel, W2 on the explorer, PBS sampling, the timeline view.
         .executableTarget(
             name: "replab-bench",
-            dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabCommands", "ReplabExplore"],
+            dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabRender", "ReplabCommands", "ReplabExplore"],
             swiftSettings: strict),
         // The grammar-based fuzzer of the command language (make test runs it a minute; make fuzz longer).
         .executableTarget(
-            name: "replab-fuzz", dependencies: ["ReplabCommands", "ReplabKernel"], swiftSettings: strict),
+            name: "replab-fuzz", dependencies: ["ReplabCommands", "ReplabRender", "ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabKernelTests", dependencies: ["ReplabKernel"], swiftSettings: strict),
         .testTarget(name: "ReplabModelsTests", dependencies: ["ReplabModels"], swiftSettings: strict),
         .testTarget(name: "ReplabExploreTests", dependencies: ["ReplabExplore"], swiftSettings: strict),
@@ -68,12 +76,12 @@ let package = Package(
         .testTarget(name: "ReplabTerminalTests", dependencies: ["ReplabTerminal"], swiftSettings: strict),
         .testTarget(
             name: "ReplabCommandsTests",
-            dependencies: ["ReplabCommands", "ReplabExplore", "ReplabModels"],
+            dependencies: ["ReplabCommands", "ReplabRender", "ReplabExplore", "ReplabModels"],
             exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(
             name: "ReplabLessonsTests",
-            dependencies: ["ReplabLessons", "ReplabCommands", "ReplabModels"],
+            dependencies: ["ReplabLessons", "ReplabCommands", "ReplabRender", "ReplabModels"],
             exclude: ["Fixtures"],
             swiftSettings: strict),
     ]

@@ -1,5 +1,6 @@
 import ReplabKernel
 import ReplabModels
+import ReplabRender
 
 /// Which messages a network command acts on.
 public enum Selector: Equatable, Sendable {

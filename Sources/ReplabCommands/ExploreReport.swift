@@ -1,6 +1,7 @@
 import ReplabExplore
 import ReplabKernel
 import ReplabModels
+import ReplabRender
 
 /// How a long exploration talks to the terminal: a progress line now and then, and Ctrl-C.
 /// The session itself never reads a clock or a signal; the executable supplies these.

@@ -1,8 +1,12 @@
 import ReplabKernel
 import ReplabModels
+import ReplabRender
 
-/// `export topology|timeline|state|session FILE`: the text of each export, chosen by the file's
-/// extension. Pure: the session writes the text through its `FileAccess` (whole or not at all).
+/// `export topology|timeline|state|session FILE`: which text each export is, chosen by the file's
+/// extension, and the combinations refused. The texts are drawn by ReplabRender (`Views`,
+/// `ExportDocuments`, `SVGTimeline`, `ShiViz`, `TraceJSON`, `SessionHTML`); the session page's
+/// state tables come from a replay of the script here, since that needs a session. The session
+/// writes the text through its `FileAccess` (whole or not at all).
 enum Export {
     enum Format: String, CaseIterable {
         case mermaid = "mmd"
@@ -60,14 +64,7 @@ enum Export {
     }
 
     /// Everything an export draws on.
-    struct Input {
-        let sim: Simulation
-        let script: [String]
-        let seed: UInt64
-        let anomalies: [Anomaly]
-        let anomalyNote: String?
-        var options = ExportOptions()
-    }
+    typealias Input = ExportDocuments.Input
 
     static func render(_ what: String, _ format: Format, _ input: Input) throws(CommandError) -> String {
         let sim = input.sim
@@ -76,9 +73,10 @@ enum Export {
             return Views.topologyMermaid(sim, title: input.options.title, theme: input.options.theme) + "\n"
         case ("topology", .text): return Views.topology(sim, style: .file) + "\n"
         case ("topology", .markdown):
-            return "# replab topology\n\n" + clusterLine(input) + "\n\n" + block("mermaid", Views.topologyMermaid(sim)) + "\n"
-        case ("topology", .json): return topologyJSON(sim).text + "\n"
-        case ("timeline", .mermaid): return timelineMermaid(input) + "\n"
+            return "# replab topology\n\n" + ExportDocuments.clusterLine(input) + "\n\n"
+                + ExportDocuments.block("mermaid", Views.topologyMermaid(sim)) + "\n"
+        case ("topology", .json): return ExportDocuments.topologyJSON(sim).text + "\n"
+        case ("timeline", .mermaid): return ExportDocuments.timelineMermaid(input) + "\n"
         case ("timeline", .text):
             return Views.timeline(
                 sim, last: nil, style: .file, anomalies: input.anomalies, anomalyNote: input.anomalyNote, filter: input.options.filter)
@@ -87,7 +85,9 @@ enum Export {
             let scene = TimelineScene.build(sim, filter: input.options.filter, anomalies: input.anomalies)
             return SVGTimeline.render(scene, theme: input.options.theme ?? .light, title: input.options.title)
         case ("timeline", .shiviz): return ShiViz.render(sim)
-        case ("session", .html): return SessionHTML.render(input)
+        case ("session", .html):
+            let (states, replayNote) = replayStates(input)
+            return SessionHTML.render(input, states: states, replayNote: replayNote)
         case ("timeline", .html):
             throw CommandError(
                 "the HTML page is the whole session: export session FILE.html (export timeline FILE.svg for the diagram alone)")
@@ -99,173 +99,46 @@ enum Export {
                 "only the timeline has a .\(format.rawValue) form (export timeline FILE.svg or FILE.shiviz, export session FILE.html); \(what) exports to .mmd, .md, .txt or .json"
             )
         case ("timeline", .markdown):
-            return "# replab timeline\n\n" + clusterLine(input) + "\n\n" + block("mermaid", timelineMermaid(input)) + "\n"
+            return "# replab timeline\n\n" + ExportDocuments.clusterLine(input) + "\n\n"
+                + ExportDocuments.block("mermaid", ExportDocuments.timelineMermaid(input)) + "\n"
         case ("timeline", .json), ("session", .json):
             return TraceJSON.render(sim, script: input.script, seed: input.seed, anomalies: input.anomalies)
         case ("state", .mermaid):
             throw CommandError("the state is a table and has no Mermaid form: export state FILE.md, FILE.txt or FILE.json")
         case ("state", .text): return Views.state(sim, key: nil, style: .file) + "\n"
-        case ("state", .markdown): return "# replab state\n\n" + clusterLine(input) + "\n\n" + stateMarkdown(sim) + "\n"
+        case ("state", .markdown):
+            return "# replab state\n\n" + ExportDocuments.clusterLine(input) + "\n\n" + ExportDocuments.stateMarkdown(sim) + "\n"
         case ("state", .json): return Views.stateJSON(sim, key: nil).text + "\n"
         case ("session", .mermaid):
             throw CommandError(
                 "a session is more than one diagram: export session FILE.md (Markdown with Mermaid blocks), FILE.txt or FILE.json, or export topology|timeline FILE.mmd"
             )
-        case ("session", .text): return sessionText(input)
-        case ("session", .markdown): return sessionMarkdown(input)
+        case ("session", .text): return ExportDocuments.sessionText(input)
+        case ("session", .markdown): return ExportDocuments.sessionMarkdown(input)
         default:
             throw CommandError("cannot export \"\(what)\"; allowed: topology, timeline, state, session")
         }
     }
 
-    static func timelineMermaid(_ input: Input) -> String {
-        Views.timelineMermaid(
-            input.sim, last: nil, anomalies: input.anomalies, anomalyNote: input.anomalyNote, filter: input.options.filter,
-            theme: input.options.theme, title: input.options.title)
-    }
-
-    static func clusterLine(_ input: Input) -> String {
-        "**Cluster:** `\(input.sim.model.summary)` · time t\(input.sim.now) · step \(input.sim.step) · seed \(input.seed)"
-    }
-
-    /// A fenced block whose fence is longer than any run of backticks inside it.
-    static func block(_ language: String, _ text: String) -> String {
-        var longest = 0
-        var run = 0
-        for character in text {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
+    /// Replays the saved script once; returns the state table after each command, by the trace
+    /// length it left (which is where that command's entries end in the final trace).
+    static func replayStates(_ input: Input) -> ([Int: String], String?) {
+        var session = Session(seed: 0, files: nil, style: SessionHTML.stateStyle)
+        var states: [Int: String] = [:]
+        var previous = 0
+        for line in ExportDocuments.scriptText(input).split(separator: "\n") {
+            let text = String(line)
+            if text.hasPrefix("#") { continue }
+            _ = session.execute(text)
+            guard let sim = session.simulation else { continue }
+            // A new cluster or a reset starts a new trace: earlier lengths mean other states.
+            if sim.trace.count < previous { states = [:] }
+            previous = sim.trace.count
+            states[sim.trace.count] = Views.state(sim, key: nil, style: SessionHTML.stateStyle)
         }
-        let fence = String(repeating: "`", count: max(3, longest + 1))
-        return fence + language + "\n" + text + "\n" + fence
-    }
-
-    /// The script so far, as `save` would write it.
-    static func scriptText(_ input: Input) -> String {
-        var lines: [String] = []
-        if input.seed != 0 && !input.script.contains(where: { $0.hasPrefix("seed ") }) { lines.append("seed \(input.seed)") }
-        lines += input.script
-        return lines.isEmpty ? "# (no commands yet)" : lines.joined(separator: "\n")
-    }
-
-    static func sessionMarkdown(_ input: Input) -> String {
-        let sim = input.sim
-        var parts: [String] = ["# replab session", clusterLine(input)]
-        parts.append(
-            "## Script\n\nSave it as a `.replab` file and replay it with `replab run FILE.replab`.\n\n" + block("text", scriptText(input)))
-        parts.append("## Topology\n\n" + block("mermaid", Views.topologyMermaid(sim)))
-        parts.append(
-            "## Timeline\n\nTime flows down. Each arrow is drawn where its message arrived (or was lost); "
-                + "`(sent N, step M)` gives the step it left and the step it arrived.\n\n" + block("mermaid", timelineMermaid(input)))
-        parts.append("## State\n\n" + stateMarkdown(sim))
-        var anomalies = "## Anomalies\n\n"
-        if let note = input.anomalyNote {
-            anomalies += markdownEscape(note)
-        } else if input.anomalies.isEmpty {
-            anomalies += "`check` finds no anomalies."
-        } else {
-            anomalies += input.anomalies.map { "- **\($0.kind.rawValue)** on `\($0.key)`: " + markdownEscape($0.detail) }.joined(
-                separator: "\n")
+        guard let replayed = session.simulation, replayed.trace.entries == input.sim.trace.entries else {
+            return ([:], "the replay of the script did not reproduce the session: only the final state is shown")
         }
-        parts.append(anomalies)
-        return parts.joined(separator: "\n\n") + "\n"
-    }
-
-    static func sessionText(_ input: Input) -> String {
-        let sim = input.sim
-        let style = ViewStyle.file
-        var parts: [String] = ["replab session", "cluster: \(sim.model.summary) (time t\(sim.now), step \(sim.step), seed \(input.seed))"]
-        parts.append("script:\n" + scriptText(input).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        parts.append("topology:\n" + Views.topology(sim, style: style))
-        parts.append(
-            "timeline:\n" + Views.timeline(sim, last: nil, style: style, anomalies: input.anomalies, anomalyNote: input.anomalyNote))
-        parts.append("state:\n" + Views.state(sim, key: nil, style: style))
-        parts.append("check:\n" + (input.anomalyNote ?? Views.anomalies(input.anomalies, style: style)))
-        return asciiFallback(parts.joined(separator: "\n\n")) + "\n"
-    }
-
-    /// Escapes text for Markdown prose and table cells.
-    static func markdownEscape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\", "|", "*", "_", "`", "[", "]", "#": out += "\\" + String(character)
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\n", "\r", "\t": out += " "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// The state as a Markdown table: keys down, replicas across, siblings on separate lines.
-    static func stateMarkdown(_ sim: Simulation) -> String {
-        let model = StateModel.build(sim, key: nil, hints: Views.hints(sim))
-        let g = Glyphs.unicode
-        guard !model.rows.isEmpty else { return "No replica holds any key yet." }
-        var lines: [String] = []
-        let headers = model.replicas.map { model.crashed.contains($0) ? "\($0.name) (crashed)" : $0.name }
-        lines.append("| key | " + headers.joined(separator: " | ") + " |")
-        lines.append("|---|" + String(repeating: "---|", count: model.replicas.count))
-        for row in model.rows {
-            var cells = [markdownEscape(row.key) + (row.diverges ? " **≠ replicas disagree**" : "")]
-            for cell in row.cells {
-                if cell.versions.isEmpty {
-                    cells.append(cell.primary ? "·" : "")
-                } else {
-                    var text = cell.versions.map {
-                        markdownEscape(StateModel.versionText($0, now: model.now, g: g, logEntry: model.singleLeader))
-                    }.joined(
-                        separator: "<br>")
-                    if !cell.primary { text += "<br>*(not a primary)*" }
-                    cells.append(text)
-                }
-            }
-            lines.append("| " + cells.joined(separator: " | ") + " |")
-        }
-        var out = lines.joined(separator: "\n")
-        out += "\n\nSeveral lines in a cell are siblings; · means nothing stored."
-        if !model.hints.isEmpty {
-            out += "\n\nHints held for other nodes:\n\n"
-            out += model.hints.map { hint in
-                "- \(hint.holder.name) holds for \(hint.intendedFor.name): `\(hint.key)` = "
-                    + hint.versions.map { markdownEscape(StateModel.versionText($0, now: model.now, g: g, logEntry: model.singleLeader)) }
-                    .joined(separator: " \\| ")
-            }.joined(separator: "\n")
-        }
-        return out
-    }
-
-    static func topologyJSON(_ sim: Simulation) -> JSON {
-        let model = TopologyModel.build(sim)
-        return .object([
-            ("model", .string(model.modelName)), ("summary", .string(model.summary)), ("now", .int(Int(model.now))),
-            ("step", .int(Int(model.step))),
-            (
-                "nodes",
-                .array(
-                    model.nodes.map { node in
-                        .object([
-                            ("name", .string(node.address.name)), ("role", .string(node.role)), ("crashed", .bool(node.crashed)),
-                            ("partition_side", node.group.map { .int($0 + 1) } ?? .null),
-                        ])
-                    })
-            ),
-            (
-                "links",
-                .array(
-                    model.links.map { link in
-                        .object([
-                            ("a", .string(link.a.name)), ("b", .string(link.b.name)), ("a_to_b", .bool(link.aToB)),
-                            ("b_to_a", .bool(link.bToA)), ("cut", .bool(link.cut)),
-                            ("in_flight_to_b", .array(link.toB.map { .string($0.description) })),
-                            ("in_flight_to_a", .array(link.toA.map { .string($0.description) })),
-                        ])
-                    })
-            ),
-            ("partition", .array(model.groups.map { .array($0.map { .string($0.name) }) })),
-        ])
+        return (states, nil)
     }
 }

@@ -1,3 +1,5 @@
+import ReplabRender
+
 /// The text of `help` and `help COMMAND`.
 public enum Help {
     public static func text(topic: String?, width: Int = ViewStyle.defaultWidth) throws(CommandError) -> String {

@@ -1,5 +1,6 @@
 import ReplabKernel
 import ReplabModels
+import ReplabRender
 
 /// Turns a line into a `Command`, or a one-line error that says what was wrong and what is
 /// allowed. Parsing is pure: it knows nothing of the session (whether node `D` exists is the

@@ -1,3 +1,5 @@
+import ReplabRender
+
 /// Plays `.replab` scripts line by line and says what to print: the transcript (each command
 /// after a `replab>` prompt, then its output) or, in JSON mode, one object per command.
 ///

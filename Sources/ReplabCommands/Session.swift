@@ -1,6 +1,7 @@
 import ReplabKernel
 import ReplabModels
 import ReplabPBS
+import ReplabRender
 
 /// What one command did: the text a person reads and, for programs, the structured parts that
 /// `replab run --json` prints.

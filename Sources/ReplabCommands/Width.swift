@@ -1,3 +1,5 @@
+import ReplabRender
+
 /// Fitting human-readable text to the terminal's width (80 columns when output is not a
 /// terminal), breaking between words.
 ///

@@ -1,4 +1,5 @@
 import ReplabCommands
+import ReplabRender
 
 /// What a step did, for the claims that look at the step itself rather than the cluster.
 struct StepRecord: Sendable {

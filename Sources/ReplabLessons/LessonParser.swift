@@ -1,4 +1,5 @@
 import ReplabCommands
+import ReplabRender
 
 /// Reads a lesson's Markdown (the format of `Lessons/README.md`). Pure: text in, `Lesson` or an
 /// error naming the file and line out.

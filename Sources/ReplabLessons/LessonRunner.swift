@@ -1,4 +1,5 @@
 import ReplabCommands
+import ReplabRender
 
 /// Runs a lesson: the state machine behind `lesson NAME` in the REPL, `replab lesson NAME
 /// --play`, `replab lessons --verify` and the tests. It takes lines and returns text; it never

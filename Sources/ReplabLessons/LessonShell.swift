@@ -1,4 +1,5 @@
 import ReplabCommands
+import ReplabRender
 
 /// The REPL's session with lessons: `lessons` and `lesson NAME` are answered here, and while a
 /// lesson runs every line goes to its runner (`next`, `back`, `again`, `end`, guesses, and the

@@ -1,4 +1,5 @@
 import ReplabCommands
+import ReplabRender
 
 /// Text layout for the terminal: lessons are read on an 80-column screen.
 enum Layout {

@@ -1,4 +1,5 @@
 import ReplabCommands
+import ReplabRender
 
 /// The session a lesson runs in, plus what claims need that the session does not keep in its
 /// results: the operations that completed, newest last.

@@ -1,6 +1,7 @@
 import ReplabCommands
 import ReplabKernel
 import ReplabModels
+import ReplabRender
 
 #if canImport(Glibc)
     import Glibc

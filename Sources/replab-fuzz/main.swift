@@ -19,6 +19,7 @@
 import Foundation
 import ReplabCommands
 import ReplabKernel
+import ReplabRender
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReplabCommands
 import ReplabLessons
+import ReplabRender
 import ReplabTerminal
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReplabCommands
+import ReplabRender
 
 #if canImport(Glibc)
     import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 /// Text from files, scripts and values reaches the terminal as text: control characters as codes.
 @Suite struct ControlCharacterTests {

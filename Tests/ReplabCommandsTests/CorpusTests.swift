@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 /// The view corpus: every script in `Tests/corpus/` is played in Unicode and in ASCII at 80
 /// columns, and every view of it is compared with its golden file in `Tests/corpus/golden/`:

@@ -3,6 +3,7 @@ import ReplabModels
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 @Suite struct ParserTests {
     func error(_ line: String) -> String {

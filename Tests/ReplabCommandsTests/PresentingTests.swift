@@ -4,6 +4,7 @@ import ReplabModels
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 /// What a class sees first and what a program reads: the version, the JSON `version` of a key,
 /// the topology's links and leader.

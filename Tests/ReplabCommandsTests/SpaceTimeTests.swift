@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 /// The drawn timelines: `export timeline FILE.svg`, `FILE.shiviz`, `export session FILE.html`,
 /// and the filters every timeline view and export takes. The SVG golden files are in

@@ -4,6 +4,7 @@ import ReplabModels
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 @Suite struct MermaidEscapingTests {
     @Test func everyCharacterMermaidReadsAsSyntaxIsAnEntity() {

@@ -4,6 +4,7 @@ import ReplabModels
 import Testing
 
 @testable import ReplabCommands
+@testable import ReplabRender
 
 /// Every human-readable line fits the width (80 columns when piped), broken between words.
 @Suite struct WidthTests {

@@ -1,5 +1,6 @@
 import Foundation
 import ReplabCommands
+import ReplabRender
 import Testing
 
 @testable import ReplabLessons

@@ -8,12 +8,12 @@ import ReplabModels
 /// step, Home/End jump; the rows of the current command are highlighted in the diagram.
 ///
 /// The state after each command is not kept by the session (that would cost memory on every
-/// command for a page that is rarely written). The page replays the saved script (`save`'s
-/// text: deterministic with its seed) once in a scratch session and draws the state table after
-/// each command: the cost is one rerun of the session plus one table per command, never a
-/// rerun per command. When the replay does not reproduce the trace (it always should), the
-/// page says so and shows only the final state.
-enum SessionHTML {
+/// command for a page that is rarely written). The caller (`Export.replayStates`) replays the
+/// saved script (`save`'s text: deterministic with its seed) once in a scratch session and
+/// passes the state table after each command: the cost is one rerun of the session plus one
+/// table per command, never a rerun per command. When the replay does not reproduce the trace
+/// (it always should), the page says so (`replayNote`) and shows only the final state.
+package enum SessionHTML {
     struct Step {
         let command: String
         let steps: ClosedRange<UInt32>?
@@ -23,13 +23,12 @@ enum SessionHTML {
 
     static let maxLinesPerStep = 80
 
-    static func render(_ input: Export.Input) -> String {
+    package static func render(_ input: ExportDocuments.Input, states: [Int: String], replayNote: String?) -> String {
         let sim = input.sim
         let scene = TimelineScene.build(sim, anomalies: input.anomalies)
         let theme = input.options.theme ?? .light
         let title = input.options.title ?? "replab session · \(sim.model.summary)"
         let svg = SVGTimeline.render(scene, theme: theme, title: title)
-        let (states, replayNote) = replayStates(input)
         var steps: [Step] = []
         // Items are in step order and commands follow each other: one sweep, not a search per command.
         var cursor = 0
@@ -245,27 +244,5 @@ enum SessionHTML {
 
     static func finalState(_ sim: Simulation) -> String { Views.state(sim, key: nil, style: stateStyle) }
 
-    static let stateStyle = ViewStyle(color: false, unicode: true, width: 72)
-
-    /// Replays the saved script once; returns the state table after each command, by the trace
-    /// length it left (which is where that command's entries end in the final trace).
-    static func replayStates(_ input: Export.Input) -> ([Int: String], String?) {
-        var session = Session(seed: 0, files: nil, style: stateStyle)
-        var states: [Int: String] = [:]
-        var previous = 0
-        for line in Export.scriptText(input).split(separator: "\n") {
-            let text = String(line)
-            if text.hasPrefix("#") { continue }
-            _ = session.execute(text)
-            guard let sim = session.simulation else { continue }
-            // A new cluster or a reset starts a new trace: earlier lengths mean other states.
-            if sim.trace.count < previous { states = [:] }
-            previous = sim.trace.count
-            states[sim.trace.count] = Views.state(sim, key: nil, style: stateStyle)
-        }
-        guard let replayed = session.simulation, replayed.trace.entries == input.sim.trace.entries else {
-            return ([:], "the replay of the script did not reproduce the session: only the final state is shown")
-        }
-        return (states, nil)
-    }
+    package static let stateStyle = ViewStyle(color: false, unicode: true, width: 72)
 }

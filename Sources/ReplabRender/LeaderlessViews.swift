@@ -154,7 +154,7 @@ extension Views {
     // MARK: hints
 
     /// `"hints": [{"holder","owner","key","values","since"}]` for `show state` in JSON mode.
-    static func hintsJSON(_ sim: Simulation, key: String?) -> JSON? {
+    package static func hintsJSON(_ sim: Simulation, key: String?) -> JSON? {
         var items: [JSON] = []
         for (index, replica) in sim.replicas.enumerated() {
             for hint in replica.hints where key == nil || hint.key == key {

@@ -21,10 +21,10 @@ import ReplabModels
 /// receive, a state note, a crash and a recovery. A duplicate carries its original's stamp; a
 /// lost message is a send with no receive (ShiViz draws it without an arrow). Partitions,
 /// heals and ticks are not events of any process and are left out.
-enum ShiViz {
+package enum ShiViz {
     static let regex = #"(?<host>\S+) (?<clock>\{[^}]*\}) (?<event>.*)"#
 
-    static func render(_ sim: Simulation) -> String {
+    package static func render(_ sim: Simulation) -> String {
         let trace = sim.trace
         var clocks: [Address: [Address: Int]] = [:]
         var stamps: [MessageID: [Address: Int]] = [:]

@@ -262,7 +262,7 @@ extension String {
         return result
     }
 
-    func padded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    package func padded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }
 
 extension Array where Element == String {

@@ -14,7 +14,7 @@ import ReplabModels
 ///
 /// Coordinates are whole pixels computed from the scene alone: the same scene gives the same
 /// bytes.
-enum SVGTimeline {
+package enum SVGTimeline {
     struct Palette {
         let background, text, dim, lane, message, copy, lost, note, ok, failed, crash, partition, partitionText, anomaly, highlight: String
 
@@ -38,7 +38,7 @@ enum SVGTimeline {
 
     static func laneGap(_ count: Int) -> Int { count <= 6 ? 110 : (count <= 10 ? 84 : 64) }
 
-    static func render(_ scene: TimelineScene, theme: ExportTheme = .light, title: String? = nil, idPrefix: String = "") -> String {
+    package static func render(_ scene: TimelineScene, theme: ExportTheme = .light, title: String? = nil, idPrefix: String = "") -> String {
         let p = theme == .dark ? Palette.dark : Palette.light
         let lanes = scene.lanes
         let gap = laneGap(lanes.count)

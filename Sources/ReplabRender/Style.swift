@@ -142,7 +142,7 @@ struct Glyphs: Sendable {
 
 /// Columns a character takes in a terminal: 0 for combining marks, 2 for East Asian wide and
 /// emoji-presentation characters, 1 otherwise.
-func displayWidth(_ character: Character) -> Int {
+package func displayWidth(_ character: Character) -> Int {
     guard let first = character.unicodeScalars.first else { return 0 }
     let value = first.value
     if value < 0x300 { return value < 0x20 || value == 0x7F ? 0 : 1 }
@@ -159,7 +159,7 @@ func displayWidth(_ character: Character) -> Int {
 }
 
 /// Columns a string takes in a terminal.
-func displayWidth(_ text: String) -> Int {
+package func displayWidth(_ text: String) -> Int {
     var total = 0
     for character in text { total += displayWidth(character) }
     return total
@@ -234,7 +234,7 @@ extension Array where Element == StyledLine {
 /// A line of a command's report, broken to fit `width` columns: continuation lines are indented
 /// five columns past the line's own indentation (deeper than a report's three-column sub-items),
 /// so a wrapped note still reads as one item.
-func wrapProse(_ line: String, width: Int) -> [String] {
+package func wrapProse(_ line: String, width: Int) -> [String] {
     guard displayWidth(line) > width else { return [line] }
     let lead = line.prefix { $0 == " " }.count
     let margin = String(repeating: " ", count: lead)
@@ -246,7 +246,7 @@ func wrapProse(_ line: String, width: Int) -> [String] {
 /// Breaks `text` into lines of at most `width` columns (the first line: `firstWidth`, when
 /// given), at spaces where it can and inside a word only when the word alone is too long.
 /// Never returns an empty array.
-func wrap(_ text: String, width: Int, firstWidth: Int? = nil) -> [String] {
+package func wrap(_ text: String, width: Int, firstWidth: Int? = nil) -> [String] {
     var limit = max(1, firstWidth ?? width)
     if displayWidth(text) <= limit { return [text] }
     var lines: [String] = []
@@ -311,7 +311,7 @@ func padLeft(_ text: String, _ width: Int) -> String {
 
 /// Replaces the few non-ASCII symbols replab's own text uses with ASCII spellings (for
 /// `--ascii`); anything else, such as a value a user typed, is left as it is.
-func asciiFallback(_ text: String) -> String {
+package func asciiFallback(_ text: String) -> String {
     guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
     var out = ""
     for character in text {

@@ -3,8 +3,8 @@ import ReplabModels
 
 /// What a command did, drawn from the trace entries it recorded: every command's report is a
 /// view of the trace, so what a person reads and what the timeline shows never disagree.
-enum Report {
-    static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation, style: ViewStyle = .standard) -> String {
+package enum Report {
+    package static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation, style: ViewStyle = .standard) -> String {
         let g = style.glyphs
         // Each line with the tone it is coloured in when colour is on.
         var lines: [(String, Tone)] = []

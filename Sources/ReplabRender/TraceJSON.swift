@@ -5,11 +5,11 @@ import ReplabModels
 /// `docs/trace-format.md` documents. One top-level member per line and one event per line, so
 /// the file reads well in a diff and with `grep`; keys come in a fixed order, never from a
 /// hash table, so the same session always writes the same bytes.
-enum TraceJSON {
+package enum TraceJSON {
     static let formatName = "replab-trace"
     static let formatVersion = 1
 
-    static func render(_ sim: Simulation, script: [String], seed: UInt64, anomalies: [Anomaly]) -> String {
+    package static func render(_ sim: Simulation, script: [String], seed: UInt64, anomalies: [Anomaly]) -> String {
         var members: [(String, String)] = []
         members.append(("format", JSON.string(formatName).text))
         members.append(("version", JSON.int(formatVersion).text))

@@ -208,7 +208,7 @@ enum AnomalyPlacement {
 /// The one input of the drawn timelines (`.svg`, the session page, ShiViz): lanes, messages
 /// with their send and delivery (or loss), crashed stretches, partitions, operations, notes and
 /// anomalies, each at its step and virtual time, built from the recorded trace in one pass.
-struct TimelineScene {
+package struct TimelineScene {
     enum Fate: Equatable {
         case delivered
         case dropped
@@ -297,7 +297,7 @@ struct TimelineScene {
 
     static func == (a: TimelineScene, b: TimelineScene) -> Bool { a.items == b.items && a.messages == b.messages }
 
-    static func build(_ sim: Simulation, filter: TimelineFilter = TimelineFilter(), anomalies: [Anomaly] = []) -> TimelineScene {
+    package static func build(_ sim: Simulation, filter: TimelineFilter = TimelineFilter(), anomalies: [Anomaly] = []) -> TimelineScene {
         let trace = sim.trace
         let entries = trace.entries
         let attribution = Attribution(trace)

@@ -13,7 +13,7 @@ public enum Detail: String, Sendable {
 }
 
 /// A command's report in brief detail, drawn from the same trace entries as the full one.
-enum BriefReport {
+package enum BriefReport {
     /// Notes that are routine traffic: folded into one line per kind.
     static let chatter: [String: String] = [
         "anti-entropy": "anti-entropy", "hint": "hinted handoff", "sync": "synchronous replication",
@@ -22,7 +22,7 @@ enum BriefReport {
     /// Notes whose effect the replica lines show (a sibling kept, a tombstone stored).
     static let shownByState: Set<String> = ["sibling", "tombstone", "delete"]
 
-    static func render(
+    package static func render(
         _ entries: ArraySlice<TraceEntry>, simulation sim: Simulation, before: [ReplicaState], style: ViewStyle
     ) -> String {
         let g = style.glyphs

@@ -2,8 +2,8 @@ import ReplabKernel
 import ReplabModels
 
 /// `explain KEY [NODE]`: why the versions of a key stand as they do on one replica.
-enum Explain {
-    static func text(_ sim: Simulation, key: String, node: Address?, width: Int) -> String {
+package enum Explain {
+    package static func text(_ sim: Simulation, key: String, node: Address?, width: Int) -> String {
         let holders = sim.replicaAddresses.filter { !(sim.replicas[$0.replicaIndex].store[key] ?? []).isEmpty }
         guard let node = node ?? holders.first else {
             return "no replica holds \(key) now (a delete without tombstones, or nothing arrived yet)"

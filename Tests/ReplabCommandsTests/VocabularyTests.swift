@@ -84,6 +84,12 @@ import Testing
         var s = session()
         #expect(s.execute("set frob on").error?.hasSuffix("allowed: " + Vocabulary.switches.joined(separator: ", ")) == true)
         #expect(s.execute("show frob").error?.hasSuffix("allowed: " + Vocabulary.views.joined(separator: ", ")) == true)
+        #expect(s.execute("export frob x.txt").error == "cannot export \"frob\"; allowed: topology, timeline, state, session, pbs")
+        #expect(s.execute("cluster frob").error == "unknown model \"frob\"; allowed: leaderless, single-leader, multi-leader")
+        #expect(
+            s.execute("cluster single-leader resolve=lww").error
+                == "resolve= belongs to leaderless and multi-leader clusters, not single-leader; options for cluster single-leader: replicas, sync"
+        )
     }
 }
 

@@ -54,7 +54,9 @@ import Testing
         expectOffered("max=", after: "run ", parses: "run max=3")
         expectOffered("random", after: "run ", parses: "run random")
         expectOffered("random", after: "step ", parses: "step random")
-        expectOffered("every=", after: "set anti-entropy on ", parses: "set anti-entropy on every=3")
+        for (name, options) in Vocabulary.switchOptions {
+            for option in options { expectOffered(option, after: "set \(name) on ", parses: "set \(name) on \(option)3") }
+        }
         for verb in Vocabulary.ruleVerbs { expectOffered(verb, after: "rule ") }
         expectOffered("as", after: "rule unique c-* ", parses: "rule unique c-* as two")
         expectOffered("one", after: "rule drop ", parses: "rule drop one")

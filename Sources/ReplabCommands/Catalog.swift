@@ -20,11 +20,7 @@ public enum Catalog {
     public static let commands: [CommandHelp] = [
         CommandHelp(
             name: "cluster", group: "Build a cluster",
-            syntax: """
-                cluster leaderless [nodes=3] [n=3] [w=2] [r=2] [coordinator=client|node] [resolve=siblings|lww] [clocks=dvv|vv]
-                cluster single-leader [replicas=3] [sync=0]
-                cluster multi-leader [leaders=3] [topology=all-to-all|star|ring] [resolve=lww|siblings|union] [causal=off|on]
-                """,
+            syntax: HelpLists.clusterSyntax,
             summary: "build a new cluster (replaces the current one and its history)",
             detail: """
                 leaderless: Dynamo-style. nodes replicas (A, B, …; at most 26), each key held by n of them
@@ -178,49 +174,9 @@ public enum Catalog {
             example: "seed 42"),
         CommandHelp(
             name: "set", group: "Behaviour switches and actions",
-            syntax:
-                "set tombstones|read-repair|anti-entropy|sloppy|fencing|ascii on|off · set timeout TICKS · set gc-grace TICKS|off · set failover-timeout TICKS|off · set detail brief|full",
+            syntax: HelpLists.setSyntax,
             summary: "change a behaviour switch",
-            detail: """
-                set tombstones on|off     off: a delete removes the key outright (default on)
-                set timeout TICKS         how long an operation waits for its quorum (default 5, 1…10000)
-                set read-repair on|off    Riak's rule: once a read has its r replies, every primary whose reply
-                                          lacked the newest versions is sent them (a repair message), and so is
-                                          any primary whose reply arrives later with older versions; a late
-                                          reply with something newer gets the earlier ones repaired too
-                                          (default off)
-                set anti-entropy on|off [every=TICKS]   every TICKS ticks (default 5) each live replica starts a
-                                          Merkle-tree exchange with the next live one in ring order (see
-                                          anti-entropy)
-                set gc-grace TICKS|off    tombstones older than TICKS ticks are purged as time passes (default
-                                          off: kept); purge before every replica has the tombstone and
-                                          anti-entropy or read repair can bring the old value back
-                set sloppy on|off         leaderless: sloppy quorums with hinted handoff (default off: strict
-                                          quorums, which fail at their timeout when too few primaries answer).
-                                          On: an operation goes to the first n nodes of the key's preference
-                                          list that its coordinator can reach; a fallback stores a write apart
-                                          as a hint naming the primary it stands in for (show state), offers
-                                          it to its owner on every tick the owner is reachable (again after
-                                          the timeout without an answer) and deletes its copy once the owner
-                                          acknowledges. Reachable means: not crashed and not cut off from
-                                          the coordinator by the partition, judged when the operation starts
-                                          (a perfect failure detector; Dynamo learns it from timeouts and
-                                          gossip). A fallback answers reads with what it holds as hints too,
-                                          but a read that asks other nodes misses them (the read says so):
-                                          w + r > n is then only best effort. Cassandra also
-                                          stores hints for a down replica, but they count towards
-                                          the consistency level only at ANY (DDIA: sloppy quorums
-                                          are off by default there).
-                set fencing on|off        single-leader: every leadership gets an epoch; a node that sees a
-                                          higher epoch steps down and entries from an older epoch are rejected
-                set failover-timeout TICKS|off   single-leader: promote the most up-to-date follower once the
-                                          leader has been crashed or cut off from every follower that long
-                set ascii on|off          views drawn with ASCII characters only (on), or Unicode (off; default)
-                set detail brief|full     brief: a delivery that changes nothing worth seeing prints nothing,
-                                          anti-entropy and handoff chatter folds into one line, and each
-                                          command ends with one line per completed operation and per replica
-                                          whose state changed; full (default): every message and note
-                """,
+            detail: HelpLists.setEntries(switchHelp),
             example: "set tombstones off"),
         CommandHelp(
             name: "anti-entropy", group: "Behaviour switches and actions", syntax: "anti-entropy NODE NODE",
@@ -250,7 +206,7 @@ public enum Catalog {
                 """,
             example: "failover B"),
         CommandHelp(
-            name: "rule", group: "Behaviour switches and actions", syntax: "rule unique PATTERN [as NAME] · rule drop NAME",
+            name: "rule", group: "Behaviour switches and actions", syntax: HelpLists.ruleSyntax,
             summary: "a business rule: no two keys matching PATTERN may hold the same value",
             detail: """
                 rule unique booking-* as one-per-slot: no two keys matching booking-* (* stands for any
@@ -267,36 +223,14 @@ public enum Catalog {
             detail: "Each rule with its name and pattern (see rule).", example: "rules"),
         CommandHelp(
             name: "show", group: "See it",
-            syntax:
-                "show state [KEY] | show history | show topology [mermaid] | show timeline [mermaid] [last=N] [steps=A..B] [key=K] [op=N] | show ring [mermaid] | show merkle NODE [NODE]",
+            syntax: HelpLists.showSyntax,
             summary: "views of the cluster and of what happened",
-            detail: """
-                show state [KEY]   replicas × keys: values or siblings with their version vectors, tombstones
-                                   and their age; keys the replicas disagree on are marked ≠
-                show history       client operations with who, when and their results
-                show topology      every node with its role, the clients, the links the model uses, cut
-                                   links, crashed nodes and the messages in flight on each link
-                show timeline      a Lamport diagram: one column per participant, time flowing down;
-                                   each message an arrow where it arrived, named by its link (m7 c1→A
-                                   (sent 3) says when it left; ▾ marks the sender then), lost ones end in
-                                   ×, with operations, state changes, faults and the anomalies check
-                                   finds, and the messages still in flight beneath
-                  last=N steps=A..B key=K op=N   only the last N rows, those steps, what concerns key K
-                                   or operation N (also on export timeline)
-                mermaid            the topology as a Mermaid flowchart, the timeline as a sequenceDiagram
-                                   (paste into a Markdown file or https://mermaid.live)
-                show ring [mermaid]   leaderless: the hash ring cut open at 0 (nodes on the line, keys under
-                                   it by their first letter), then every token and key clockwise with each
-                                   key's primaries and fallbacks; mermaid: the same as a Mermaid flowchart
-                show merkle NODE [NODE]   leaderless: a replica's Merkle tree; with two, both trees over the
-                                   keys they share, the differing nodes marked, and what an exchange sends
-                show state also lists the hints fallbacks hold (sloppy quorums).
-                Views fit the terminal's width; set ascii on draws them with ASCII characters only.
-                """,
+            detail: HelpLists.showEntries(views: viewHelp, options: viewOptionHelp) + "\n\n"
+                + "Views fit the terminal's width; set ascii on draws them with ASCII characters only.",
             example: "show timeline last=20"),
         CommandHelp(
             name: "export", group: "See it",
-            syntax: "export topology|timeline|state|session|pbs FILE [last=N steps=A..B key=K op=N] [theme=light|dark] [title=\"…\"]",
+            syntax: HelpLists.exportSyntax,
             summary: "write a view or the whole session to a file; the extension picks the format",
             detail: """
                 FILE.mmd   Mermaid: topology (flowchart) or timeline (sequenceDiagram)
@@ -310,7 +244,7 @@ public enum Catalog {
                 FILE.shiviz  timeline: a log for ShiViz, each event with its happens-before vector clock
                 FILE.html  session: one self-contained page stepping through every command (buttons,
                            Left/Right, Home/End) with the diagram, what was delivered and the state
-                Timeline exports take the filters of show timeline; theme=light|dark and title="…"
+                Timeline exports take the filters of show timeline; \(HelpLists.exportStyleOptions)
                 apply to .svg, .html and .mmd.
                 export pbs FILE writes the plot of the last pbs (or pbs compare) result: .mmd a Mermaid
                 xychart-beta for slides, .txt the table and ASCII plot, .json its numbers, .md both.
@@ -348,12 +282,7 @@ public enum Catalog {
             example: "check"),
         CommandHelp(
             name: "explore", group: "See it",
-            syntax: """
-                explore [drops=K] [duplicates=K] [crashes=K] [max-states=N]
-                explore find KIND|RULE|outcome OP VALUE [OPTION=N…]
-                explore show N
-                explore apply N
-                """,
+            syntax: HelpLists.exploreSyntax,
             summary: "every schedule from here: each operation's possible outcomes, the shortest way to each anomaly",
             detail: """
                 From the current state, tries every order of delivering the messages in flight (and what
@@ -366,8 +295,9 @@ public enum Catalog {
                 then says its answer is partial. Exploring changes nothing: the same state gives the same
                 answer. It reports the states visited, every outcome of each operation in flight, and every
                 anomaly kind of check that some schedule reaches, numbered.
-                explore find stale-read (any kind of check), explore find one-booking (a rule's name) or
-                explore find outcome 2 nothing stops at the shortest schedule to it. explore show N prints finding N's schedule as a .replab script;
+                explore find stale-read (any kind of check: \(HelpLists.anomalyKinds)), explore find
+                one-booking (a rule's name) or explore find outcome 2 nothing stops at the
+                shortest schedule to it. explore show N prints finding N's schedule as a .replab script;
                 explore apply N plays it here, one command per step; undo takes it all back.
                 States are told apart by a 128-bit fingerprint (message ids, the trace and when operations
                 ended left out); two distinct states sharing one is about as likely as two distinct values
@@ -430,6 +360,89 @@ public enum Catalog {
         CommandHelp(
             name: "pbs", group: "Labs", syntax: "pbs [n=3] [r=1] [w=1] [dist=lnkd-disk] [trials=100000] [t=0,1,5,10,…] [k=1]",
             summary: PBSCommand.summary, detail: PBSCommand.help, example: "pbs n=3 r=1 w=1 dist=lnkd-ssd"),
+    ]
+
+    /// What each `set` switch does (help set lists them with their values from the vocabulary).
+    static let switchHelp: [String: String] = [
+        "tombstones": "off: a delete removes the key outright (default on)",
+        "timeout": "how long an operation waits for its quorum (default 5, 1…10000)",
+        "read-repair": """
+        Riak's rule: once a read has its r replies, every primary whose reply lacked the newest versions is sent
+        them (a repair message), and so is any primary whose reply arrives later with older versions; a late
+        reply with something newer gets the earlier ones repaired too (default off)
+        """,
+        "anti-entropy": """
+        every TICKS ticks (default 5) each live replica starts a Merkle-tree exchange with the next live one in
+        ring order (see anti-entropy)
+        """,
+        "gc-grace": """
+        tombstones older than TICKS ticks are purged as time passes (default off: kept); purge before every
+        replica has the tombstone and anti-entropy or read repair can bring the old value back
+        """,
+        "sloppy": """
+        leaderless: sloppy quorums with hinted handoff (default off: strict quorums, which fail at their timeout
+        when too few primaries answer). On: an operation goes to the first n nodes of the key's preference list
+        that its coordinator can reach; a fallback stores a write apart as a hint naming the primary it stands
+        in for (show state), offers it to its owner on every tick the owner is reachable (again after the
+        timeout without an answer) and deletes its copy once the owner acknowledges. Reachable means: not
+        crashed and not cut off from the coordinator by the partition, judged when the operation starts (a
+        perfect failure detector; Dynamo learns it from timeouts and gossip). A fallback answers reads with what
+        it holds as hints too, but a read that asks other nodes misses them (the read says so): w + r > n is
+        then only best effort. Cassandra also stores hints for a down replica, but they count towards the
+        consistency level only at ANY (DDIA: sloppy quorums are off by default there).
+        """,
+        "fencing": """
+        single-leader: every leadership gets an epoch; a node that sees a higher epoch steps down and entries
+        from an older epoch are rejected
+        """,
+        "failover-timeout": """
+        single-leader: promote the most up-to-date follower once the leader has been crashed or cut off from
+        every follower that long
+        """,
+        "ascii": "views drawn with ASCII characters only (on), or Unicode (off; default)",
+        "detail": """
+        brief: a delivery that changes nothing worth seeing prints nothing, anti-entropy and handoff chatter
+        folds into one line, and each command ends with one line per completed operation and per replica whose
+        state changed; full (default): every message and note
+        """,
+    ]
+
+    /// What each view shows (help show lists them with their options from the vocabulary).
+    static let viewHelp: [String: String] = [
+        "state": """
+        replicas × keys: values or siblings with their version vectors, tombstones and their age, and the
+        hints fallbacks hold (sloppy quorums); keys the replicas disagree on are marked ≠
+        """,
+        "history": "client operations with who, when and their results",
+        "topology": """
+        every node with its role, the clients, the links the model uses, cut links, crashed nodes and the
+        messages in flight on each link
+        """,
+        "timeline": """
+        a Lamport diagram: one column per participant, time flowing down; each message an arrow where it
+        arrived, named by its link (m7 c1→A (sent 3) says when it left; ▾ marks the sender then), lost ones
+        end in ×, with operations, state changes, faults and the anomalies check finds, and the messages
+        still in flight beneath
+        """,
+        "ring": """
+        leaderless: the hash ring cut open at 0 (nodes on the line, keys under it by their first letter),
+        then every token and key clockwise with each key's primaries and fallbacks
+        """,
+        "merkle": """
+        leaderless: a replica's Merkle tree; with two, both trees over the keys they share, the differing
+        nodes marked, and what an exchange sends
+        """,
+    ]
+    /// What each view option does; the timeline filters work on export timeline too.
+    static let viewOptionHelp: [String: String] = [
+        "mermaid": """
+        the topology or the ring as a Mermaid flowchart, the timeline as a sequenceDiagram (paste into a
+        Markdown file or https://mermaid.live)
+        """,
+        "last=": "timeline: only the last N rows (also on export timeline)",
+        "steps=": "timeline: only steps A to B (also on export timeline)",
+        "key=": "timeline: only what concerns key K (also on export timeline)",
+        "op=": "timeline: only what concerns operation N (also on export timeline)",
     ]
 
     /// Command names users can type (unique, sorted).

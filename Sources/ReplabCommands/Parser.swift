@@ -113,14 +113,13 @@ public enum Parser {
             return .check
         case "explore": return .explore(try parseExplore(&words))
         case "export":
-            guard let what = words.next() else {
-                throw CommandError("export needs what and where: export topology|timeline|state|session|pbs FILE")
-            }
             let kinds = Vocabulary.exportKinds
+            guard let what = words.next() else {
+                throw CommandError("export needs what and where: export \(kinds.joined(separator: "|")) FILE")
+            }
             guard kinds.contains(what.text) else {
                 throw CommandError(
-                    "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: topology, timeline, state, session, pbs"
-                )
+                    "cannot export \"\(what.text)\"\(suggestion(for: what.text, among: kinds)); allowed: \(kinds.joined(separator: ", "))")
             }
             let path = try words.path(usage: "export \(what.text) FILE")
             let options = try parseExportOptions(&words, what: what.text)
@@ -174,11 +173,11 @@ public enum Parser {
     static func parseCluster(_ words: inout Words) throws(CommandError) -> ClusterModel {
         let models = Vocabulary.clusterModels
         guard let model = words.next() else {
-            throw CommandError("cluster needs a model: cluster leaderless|single-leader|multi-leader [OPTION=VALUE…]")
+            throw CommandError("cluster needs a model: cluster \(models.joined(separator: "|")) [OPTION=VALUE…]")
         }
         guard models.contains(model.text) else {
             throw CommandError(
-                "unknown model \"\(model.text)\"\(suggestion(for: model.text, among: models)); allowed: leaderless, single-leader, multi-leader"
+                "unknown model \"\(model.text)\"\(suggestion(for: model.text, among: models)); allowed: \(models.joined(separator: ", "))"
             )
         }
         // The option names, in the table's order, each once (resolve=lww and resolve=siblings: resolve).
@@ -196,13 +195,10 @@ public enum Parser {
             let key = String(token.text[..<eq])
             let value = String(token.text[token.text.index(after: eq)...])
             guard allowed.contains(key) else {
-                let owners = [
-                    "nodes": "leaderless", "n": "leaderless", "w": "leaderless", "r": "leaderless", "coordinator": "leaderless",
-                    "clocks": "leaderless",
-                    "replicas": "single-leader", "sync": "single-leader", "leaders": "multi-leader", "topology": "multi-leader",
-                    "causal": "multi-leader", "resolve": "leaderless and multi-leader",
-                ]
-                if let owner = owners[key] {
+                // The models that take this option, from the table (resolve=: leaderless and multi-leader).
+                let owners = models.filter { m in (Vocabulary.clusterOptions[m] ?? []).contains { $0.hasPrefix(key + "=") } }
+                if !owners.isEmpty {
+                    let owner = owners.joined(separator: " and ")
                     throw CommandError(
                         "\(key)= belongs to \(owner) clusters, not \(model.text); options for cluster \(model.text): \(allowed.joined(separator: ", "))"
                     )

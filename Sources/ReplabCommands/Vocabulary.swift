@@ -1,8 +1,9 @@
 import ReplabModels
 import ReplabPBS
 
-/// The command language's words in one table: the parser's word lists, tab completion and the
-/// test that every word the parser accepts can be completed all read it.
+/// The command language's words in one table: the parser's word lists, tab completion, the
+/// lists in help (HelpLists.swift) and the test that every word the parser accepts can be
+/// completed all read it.
 ///
 /// A command's arguments are described as slots: what may be typed at each position after the
 /// command word, given the words before it. Keys, nodes, clients and message ids come from the
@@ -21,6 +22,13 @@ public enum Vocabulary {
             "causal=on", "causal=off",
         ],
     ]
+    /// What each model takes when an option is not given, as help shows it (`[n=3]`,
+    /// `[coordinator=client|node]`: the default first); the parser applies the same defaults.
+    public static let clusterDefaults: [String: [String: String]] = [
+        "leaderless": ["nodes": "3", "n": "3", "w": "2", "r": "2", "coordinator": "client", "resolve": "siblings", "clocks": "dvv"],
+        "single-leader": ["replicas": "3", "sync": "0"],
+        "multi-leader": ["leaders": "3", "topology": "all-to-all", "resolve": "lww", "causal": "off"],
+    ]
     /// `set` switches, in the order errors list them, and what follows each.
     public static let switches = [
         "read-repair", "anti-entropy", "sloppy", "tombstones", "gc-grace", "timeout", "fencing", "failover-timeout", "ascii", "detail",
@@ -30,12 +38,18 @@ public enum Vocabulary {
         "fencing": ["on", "off"], "ascii": ["on", "off"], "gc-grace": ["off"], "failover-timeout": ["off"], "timeout": [],
         "detail": ["brief", "full"],
     ]
+    /// Switches that take a number, and how help names it (`set timeout TICKS`).
+    public static let switchArguments: [String: String] = ["timeout": "TICKS", "gc-grace": "TICKS", "failover-timeout": "TICKS"]
+    /// Options that may follow a switch's value (`set anti-entropy on every=3`).
+    public static let switchOptions: [String: [String]] = ["anti-entropy": ["every="]]
     public static let views = ["state", "history", "topology", "timeline", "ring", "merkle"]
     /// Options of each view (`show timeline mermaid last=20`), with the timeline filters and
     /// export options other commands add (steps=, key=, op=).
     public static let viewOptions: [String: [String]] = [
         "topology": ["mermaid"], "timeline": ["mermaid", "last=", "steps=", "key=", "op="], "ring": ["mermaid"],
     ]
+    /// What a view takes that names the session's things, as help writes it.
+    public static let viewArguments: [String: String] = ["state": "[KEY]", "merkle": "NODE [NODE]"]
     public static let exportKinds = ["topology", "timeline", "state", "session", "pbs"]
     public static let exportOptions = ["last=", "steps=", "key=", "op=", "theme=light", "theme=dark", "title="]
     public static let clientOptions = ["via", "as"]
@@ -44,6 +58,16 @@ public enum Vocabulary {
     /// `explore`'s verbs and its budgets (`explore drops=1 max-states=5000`).
     public static let exploreVerbs = ["find", "show", "apply"]
     public static let exploreBudgets = ["drops=", "duplicates=", "crashes=", "max-states="]
+    /// What follows each verb of `rule` and `explore`, as help writes it.
+    public static let verbArguments: [String: [String: String]] = [
+        "rule": ["unique": "PATTERN [as NAME]", "drop": "NAME"],
+        "explore": ["find": "KIND|RULE|outcome OP VALUE [OPTION=N…]", "show": "N", "apply": "N"],
+    ]
+    /// How help writes the value of each `NAME=` option that takes a number or a name.
+    public static let placeholders: [String: String] = [
+        "last=": "N", "steps=": "A..B", "key=": "K", "op=": "N", "title=": "\"…\"", "every=": "TICKS", "drops=": "K",
+        "duplicates=": "K", "crashes=": "K", "max-states=": "N",
+    ]
     /// The words that steer a running lesson (offered by the lesson shell while one runs).
     public static let lessonWords = ["next", "back", "again", "end"]
 
@@ -88,7 +112,7 @@ public enum Vocabulary {
         case "set":
             guard let name = args.first else { return switches }
             if args.count == 1 { return switchValues[name] ?? [] }
-            return name == "anti-entropy" && args.count == 2 && args[1] == "on" ? ["every="] : []
+            return args.count == 2 && args[1] == "on" ? switchOptions[name] ?? [] : []
         case "show":
             guard let view = args.first else { return views }
             switch view {

@@ -21,8 +21,10 @@ let package = Package(
         // No I/O, no wall-clock time, no system randomness.
         .target(name: "ReplabKernel", swiftSettings: strict),
         // Replication models on top of the kernel: the leaderless, single-leader and multi-leader
-        // handlers as value-type transitions of one `Simulation` (a Hashable cluster state); they
-        // send through it and record to its trace. The history is a persistent hash tree.
+        // handlers as mutating functions of one `Simulation` value (Hashable: equal clusters are
+        // equal whatever their message ids and traces); they send through it and record to its
+        // trace, and its delivery gate holds what a cut link holds. The operation history and
+        // the replication logs are persistent arrays (hash trees) that copies share. The checker.
         .target(
             name: "ReplabModels",
             dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],
@@ -61,7 +63,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        // Benchmarks (release build): W1 on the kernel, W2 on the explorer, PBS sampling, the timeline view.
+        // Benchmarks (release build): W1 on the kernel's network, W2 on the explorer, PBS sampling,
+        // the timeline view, and a long session through the session executor.
         .executableTarget(
             name: "replab-bench",
             dependencies: ["ReplabKernel", "ReplabPBS", "ReplabModels", "ReplabRender", "ReplabCommands", "ReplabExplore"],

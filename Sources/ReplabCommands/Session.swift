@@ -571,7 +571,7 @@ public struct Session: Sendable {
                         c.sync == 0
                             ? "   the leader applies and logs it, answers at once, then ships it to followers"
                             : "   the leader logs it and answers once "
-                                + sim.synchronousFollowers(of: sim.currentLeader).map(\.name).joined(separator: " and ")
+                                + sim.synchronousFollowers(of: via ?? sim.currentLeader).map(\.name).joined(separator: " and ")
                                 + (c.sync == 1 ? " confirms" : " confirm"))
                 }
                 return

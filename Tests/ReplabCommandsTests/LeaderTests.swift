@@ -37,6 +37,16 @@ import Testing
         #expect(!anomalies(session).contains(.lostWrite))
     }
 
+    @Test func theHintNamesTheSynchronousFollowerOfTheNodeTakingTheWrite() {
+        // After a failover across a partition, A still leads on its side: a write via A waits for
+        // A's synchronous follower (B), a write via the new leader B for B's (A).
+        let (_, results) = play([
+            "cluster single-leader sync=1", "partition A | B C", "failover B", "put x 1 via A", "put x 2 via B",
+        ])
+        #expect(results[3].output.hasSuffix("   the leader logs it and answers once B confirms"))
+        #expect(results[4].output.hasSuffix("   the leader logs it and answers once A confirms"))
+    }
+
     @Test func syncWriteWaitsForItsFollower() {
         let (_, results) = play(["cluster single-leader sync=1", "put x 1", "deliver c1->A", "messages"])
         #expect(results[2].output.contains("A: #1 waits for synchronous B before answering"))

@@ -244,7 +244,8 @@ public enum Catalog {
                 FILE.shiviz  timeline: a log for ShiViz, each event with its happens-before vector clock
                 FILE.html  session: one self-contained page stepping through every command (buttons,
                            Left/Right, Home/End) with the diagram, what was delivered and the state
-                Timeline exports take the filters of show timeline; \(HelpLists.exportStyleOptions)
+                Timeline exports but .json (the whole trace) take the filters of show timeline (a filtered
+                .shiviz log keeps the causality of the events it shows); \(HelpLists.exportStyleOptions)
                 apply to .svg, .html and .mmd.
                 export pbs FILE writes the plot of the last pbs (or pbs compare) result: .mmd a Mermaid
                 xychart-beta for slides, .txt the table and ASCII plot, .json its numbers, .md both.

@@ -39,9 +39,9 @@ enum Export {
             if what != "timeline" {
                 throw CommandError("filters (\(options.filter.description)) apply to export timeline only, not to export \(what)")
             }
-            if format == .json || format == .shiviz {
+            if format == .json {
                 throw CommandError(
-                    "export timeline FILE.\(format.rawValue) writes the whole trace (its \(format == .json ? "steps" : "vector clocks") need every event): filters apply to .svg, .mmd, .md and .txt"
+                    "export timeline FILE.json writes the whole trace (its steps and indexes need every event): filters apply to .svg, .shiviz, .mmd, .md and .txt"
                 )
             }
         }
@@ -84,7 +84,7 @@ enum Export {
         case ("timeline", .svg):
             let scene = TimelineScene.build(sim, filter: input.options.filter, anomalies: input.anomalies)
             return SVGTimeline.render(scene, theme: input.options.theme ?? .light, title: input.options.title)
-        case ("timeline", .shiviz): return ShiViz.render(sim)
+        case ("timeline", .shiviz): return ShiViz.render(sim, filter: input.options.filter)
         case ("session", .html):
             let (states, replayNote) = replayStates(input)
             return SessionHTML.render(input, states: states, replayNote: replayNote)

@@ -24,8 +24,9 @@ import ReplabModels
 package enum ShiViz {
     static let regex = #"(?<host>\S+) (?<clock>\{[^}]*\}) (?<event>.*)"#
 
-    package static func render(_ sim: Simulation) -> String {
+    package static func render(_ sim: Simulation, filter: TimelineFilter = TimelineFilter()) -> String {
         let trace = sim.trace
+        let kept = keptEntries(sim, filter: filter)
         var clocks: [Address: [Address: Int]] = [:]
         var stamps: [MessageID: [Address: Int]] = [:]
         var lines = [regex, ""]
@@ -38,7 +39,8 @@ package enum ShiViz {
             lines.append("\(host.name) {\(json)} " + oneLine(text))
             return clock
         }
-        for (index, entry) in trace.entries.enumerated() {
+        for index in kept {
+            let entry = trace.entries[index]
             switch entry.event {
             case .sent(let id, let from, let to, _, let label):
                 // A duplicate's copy is recorded as sent right before `duplicated`: it is no new send.
@@ -48,6 +50,7 @@ package enum ShiViz {
                 stamps[copy] = stamps[original] ?? [:]
             case .delivered(let id):
                 guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, _, let label) = sent.event else { continue }
+                // A send a filter left out stamps nothing: the log keeps only the causality it shows.
                 _ = event(to, "receive \(id) from \(from.name): \(label)", merging: stamps[id] ?? [:])
             case .opStarted(let op, let client, let text): _ = event(client, "op \(op) starts: \(text)")
             case .opCompleted(let op, let client, _, let text): _ = event(client, "op \(op) ends: \(text)")
@@ -58,6 +61,57 @@ package enum ShiViz {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The indices of the trace entries that become events, in order: every one, or with a
+    /// filter those it admits (`steps=`, `key=`, `op=` as in every timeline), then the last N of
+    /// them for `last=N`. Vector clocks are computed over these alone, so a filtered log is a
+    /// consistent log of what it shows: a message whose send was left out stamps nothing.
+    static func keptEntries(_ sim: Simulation, filter: TimelineFilter) -> [Int] {
+        let trace = sim.trace
+        let attribution = filter.needsAttribution ? Attribution(trace) : nil
+        var kept: [Int] = []
+        for (index, entry) in trace.entries.enumerated() {
+            let text: String
+            switch entry.event {
+            case .sent(_, _, _, _, let label): text = label
+            case .delivered(let id):
+                guard let sent = trace.sentEntry(id), case .sent(_, _, _, _, let label) = sent.event else { continue }
+                text = label
+            case .duplicated: text = ""
+            case .opStarted(_, _, let words), .opCompleted(_, _, _, let words), .note(_, _, let words): text = words
+            case .crashed, .recovered: text = ""
+            case .dropped, .partitioned, .healed, .ticked, .command, .cluster: continue
+            }
+            if let attribution,
+                !filter.admits(step: entry.step, op: attribution.entryOp[index], text: text, history: sim.history)
+            {
+                continue
+            }
+            kept.append(index)
+        }
+        if let last = filter.last, kept.count > last {
+            // Count events, not entries: a duplicate (its copy's `sent` and the `duplicated`
+            // after it) writes no line of its own.
+            var events = 0
+            var first = kept.count
+            while first > 0 && events < last {
+                first -= 1
+                if writesLine(kept[first], trace) { events += 1 }
+            }
+            kept.removeFirst(first)
+        }
+        return kept
+    }
+
+    static func writesLine(_ index: Int, _ trace: Trace) -> Bool {
+        switch trace.entries[index].event {
+        case .duplicated: return false
+        case .sent(let id, _, _, _, _):
+            guard index + 1 < trace.entries.count, case .duplicated(_, let copy) = trace.entries[index + 1].event else { return true }
+            return copy != id
+        default: return true
+        }
     }
 
     /// An event is one line: line breaks and control characters become spaces.

@@ -146,7 +146,7 @@ import Testing
         #expect(s.execute("export state /s.md key=x").error == "key=x: filters apply to export timeline only, not to export state")
         #expect(
             s.execute("export timeline /t.json last=3").error
-                == "export timeline FILE.json writes the whole trace (its steps need every event): filters apply to .svg, .mmd, .md and .txt"
+                == "export timeline FILE.json writes the whole trace (its steps and indexes need every event): filters apply to .svg, .shiviz, .mmd, .md and .txt"
         )
         #expect(s.execute("export timeline /t.svg theme=sepia").error == "theme=sepia is not a theme; allowed: theme=light, theme=dark")
         #expect(s.execute("export state /t.txt theme=dark").error == "theme= and title= apply to .svg, .html and .mmd files, not to .txt")
@@ -194,6 +194,30 @@ import Testing
         let regex = try NSRegularExpression(pattern: #"^(\S+) (\{[^}]*\}) (.*)$"#)
         for line in lines.dropFirst(2) where !line.isEmpty {
             #expect(regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil, "\(line)")
+        }
+    }
+
+    @Test func aFilteredShiVizLogKeepsOnlyWhatItShowsWithConsistentClocks() throws {
+        let script = ["cluster leaderless", "put x 1", "put y 2 as c2", "duplicate m1", "run"]
+        // key=x: c2's operation on y and its messages are left out; the duplicate of m1 is kept.
+        let byKey = export(script, "export timeline /t.shiviz key=x", file: "/t.shiviz")
+        #expect(!byKey.contains("c2"))
+        #expect(!byKey.contains("write y"))
+        #expect(byKey.contains(#"A {"A":3,"c1":2} receive m7 from c1: write x=1 {c1:1}"#))
+        // last=4: the last four events; a receive whose send was left out merges no clock.
+        let last = export(script, "export timeline /t.shiviz last=4", file: "/t.shiviz")
+        let lines = last.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)  // the expression, then four events (the empty line is not split out)
+        #expect(lines[1] == #"c2 {"c2":1} receive m12 from C: ack y"#)
+        #expect(lines[4] == #"c1 {"c1":1} receive m14 from A: ack x"#)
+        // In every filtered log each process's own entry counts its events one by one.
+        for log in [byKey, last, export(script, "export timeline /t.shiviz op=2", file: "/t.shiviz")] {
+            var seen: [String: Int] = [:]
+            for line in log.split(separator: "\n").dropFirst() {
+                let host = String(line.split(separator: " ")[0])
+                seen[host, default: 0] += 1
+                #expect(line.contains("\"\(host)\":\(seen[host]!)"), "\(line)")
+            }
         }
     }
 

@@ -27,11 +27,13 @@ extension Checker {
             intervals.last { $0.node == node && $0.from <= step && step < $0.until }.map { ($0.from, $0.until) }
         }
         var found: [Anomaly] = []
-        let writes = simulation.history.filter { $0.isWrite && $0.written != nil }
-        for key in Set(writes.map(\.key)).sorted() {
+        // Each key's writes, gathered in one pass (not one pass over every write per key).
+        let byKey = Dictionary(grouping: simulation.history.filter { $0.isWrite && $0.written != nil }, by: \.key)
+        for key in byKey.keys.sorted() {
+            let writes = byKey[key]!
             var stale: [OperationRecord] = []
             var rivals = Set<Address>()
-            for write in writes where write.key == key {
+            for write in writes {
                 let taker = write.written!.dot.node
                 guard let own = leads(taker, at: write.startStep) else { continue }
                 // Another node promoted after this one and still leading when the write began.
@@ -46,7 +48,7 @@ extension Checker {
             let takers = Set(stale.map { $0.written!.dot.node })
             // The rivals' own writes to the key while both led.
             let rivalWrites = writes.filter { write in
-                write.key == key && rivals.contains(write.written!.dot.node)
+                rivals.contains(write.written!.dot.node)
                     && stale.contains { s in leads(write.written!.dot.node, at: write.startStep).map { $0.from <= s.startStep } ?? false }
             }
             func taken(_ records: [OperationRecord]) -> String {

@@ -91,9 +91,19 @@ public enum Checker {
 
     /// lost-write: an acknowledged write that no live replica holds any more (in its store or as
     /// a hint) and that no later write causally superseded.
+    ///
+    /// Single-leader: a write whose entry is still in a replica's log is held there, whatever
+    /// came after it in that log (the table is that log applied in order). A delete removes the
+    /// row outright, and a client write delivered twice is logged twice with the history keeping
+    /// only the last copy's version, whose context (taken from the row then, often none) need
+    /// not cover the put the first copy deleted; only a write cut from the log is lost.
     static func lostWrites(_ simulation: Simulation) -> [Anomaly] {
         let history = simulation.history
         var found: [Anomaly] = []
+        var logged: [Set<LoggedWrite>] = []
+        if case .singleLeader = simulation.model {
+            logged = simulation.replicas.map { Set($0.replication.log.map { LoggedWrite(op: $0.op, dot: $0.version.dot) }) }
+        }
         var writesByKey: [String: [Version]] = [:]
         for record in history { if let written = record.written { writesByKey[record.key, default: []].append(written) } }
         for write in history where write.kind.writesValue && write.isAcknowledged {
@@ -105,7 +115,8 @@ public enum Checker {
             for (index, replica) in simulation.replicas.enumerated() {
                 // A fallback's hint still holds the write: it is on its way to its owner, not lost.
                 let versions = (replica.store[write.key] ?? []) + replica.hints.filter { $0.key == write.key }.flatMap(\.versions)
-                guard versions.contains(where: { $0.dot == version.dot || $0.supersedes(version) }) else { continue }
+                let inLog = !logged.isEmpty && logged[index].contains(LoggedWrite(op: write.op, dot: version.dot))
+                guard inLog || versions.contains(where: { $0.dot == version.dot || $0.supersedes(version) }) else { continue }
                 if simulation.faults.isCrashed(.replica(index)) { heldCrashed.append(.replica(index)) } else { heldLive = true }
             }
             if heldLive { continue }
@@ -122,6 +133,13 @@ public enum Checker {
             found.append(Anomaly(kind: .lostWrite, key: write.key, detail: detail, ops: [write.op] + winners.sorted()))
         }
         return found
+    }
+
+    /// A single-leader log entry as `lostWrites` looks it up: the operation and the version's
+    /// dot (a dot alone could name an entry a later leader wrote at a cut entry's index).
+    struct LoggedWrite: Hashable {
+        let op: Int
+        let dot: Dot
     }
 
     /// divergence: with nothing in flight, the key's replicas disagree.

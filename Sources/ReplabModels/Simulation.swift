@@ -370,7 +370,11 @@ public struct Simulation: Sendable {
     /// `isDeliverable`); returns whether it was delivered. A message to a crashed replica is lost.
     @discardableResult
     public mutating func deliver(_ id: MessageID) -> Bool {
-        deliver([id]) == 1
+        // One message (the teacher's `deliver m7`, each transition the explorer tries): no sets.
+        guard let envelope = network.message(id), isDeliverable(envelope) else { return false }
+        network.remove(id)
+        deliver(envelope)
+        return true
     }
 
     /// Delivers, in id order, the messages with these ids that are in flight and that the
@@ -421,7 +425,8 @@ public struct Simulation: Sendable {
             retired.append(op)
         }
         for op in retired { pending[op] = nil }
-        let finished = coordinating.filter { $0.value.state.done && answeredByAll($0.value.state) }.map(\.key)
+        var finished: [Int] = []
+        for (op, entry) in coordinating where entry.state.done && answeredByAll(entry.state) { finished.append(op) }
         for op in finished { coordinating[op] = nil }
         let over = Set((retired + finished).filter { pending[$0] == nil && coordinating[$0] == nil })
         if !over.isEmpty {
@@ -434,7 +439,9 @@ public struct Simulation: Sendable {
 
     /// Loses a message.
     public mutating func drop(_ id: MessageID) {
-        drop([id])
+        guard network.remove(id) != nil else { return }
+        beginStep()
+        record(.dropped(id, .dropped))
     }
 
     /// Loses the messages with these ids that are in flight, in id order.

@@ -114,7 +114,7 @@ public struct Session: Sendable {
         var simulation: Simulation?
         var traceCount: Int
         /// The whole trace, when the command replaced the simulation (so truncation cannot restore it).
-        var fullTrace: Trace?
+        var fullTrace: Trace<Message>?
         var seed: UInt64
         var logCount: Int
     }
@@ -188,7 +188,7 @@ public struct Session: Sendable {
     private func takeSnapshot(replacing: Bool) -> Snapshot {
         var stripped = simulation
         let count = simulation?.trace.count ?? 0
-        var full: Trace? = nil
+        var full: Trace<Message>? = nil
         if replacing {
             full = simulation?.trace
         } else {
@@ -600,15 +600,7 @@ public struct Session: Sendable {
         var delivered = 0
         // Past the bound the command fails anyway (checkInFlightBound): stop delivering at once.
         while delivered < limit && sim.network.count <= maxMessagesInFlight {
-            if !random {
-                guard sim.deliverNext() else { break }
-                delivered += 1
-                continue
-            }
-            let ready = sim.inFlight.filter { sim.isDeliverable($0) }
-            guard !ready.isEmpty else { break }
-            let pick = random ? Int(sim.prng.below(UInt64(ready.count))) : 0
-            sim.deliver(ready[pick].id)
+            guard random ? sim.deliverRandom() : sim.deliverNext() else { break }
             delivered += 1
         }
         return delivered

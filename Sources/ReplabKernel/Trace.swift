@@ -8,12 +8,13 @@ public enum DropReason: String, Sendable, Hashable {
     case discarded
 }
 
-/// One thing that happened. The trace is the record every view and export is drawn from.
-public enum TraceEvent: Sendable, Hashable {
+/// One thing that happened. The trace is the record every view and export is drawn from. It
+/// holds data (the message itself, not words about it): the renderers make the words.
+public enum TraceEvent<Message> {
     /// The line the user typed that caused the events after it (until the next `command`).
     case command(String)
-    /// A message was put in flight; `label` says what it carries, for people.
-    case sent(MessageID, from: Address, to: Address, kind: String, label: String)
+    /// A message was put in flight.
+    case sent(MessageID, from: Address, to: Address, Message)
     case delivered(MessageID)
     case dropped(MessageID, DropReason)
     case duplicated(original: MessageID, copy: MessageID)
@@ -33,12 +34,12 @@ public enum TraceEvent: Sendable, Hashable {
     case cluster(description: String, replicas: [Address])
 }
 
-public struct TraceEntry: Sendable, Hashable {
+public struct TraceEntry<Message> {
     /// The step: one delivery, drop, operation start, fault or tick each.
     public let step: UInt32
     /// Virtual time.
     public let time: UInt64
-    public let event: TraceEvent
+    public let event: TraceEvent<Message>
 }
 
 /// The append-only record of a session. Entries are never changed; `undo` truncates to an
@@ -46,8 +47,8 @@ public struct TraceEntry: Sendable, Hashable {
 ///
 /// `sentAt` indexes the `sent` entry of every message id, so a view can find what a message
 /// carried without scanning history: rendering cost follows what is shown, not what happened.
-public struct Trace: Sendable {
-    public private(set) var entries: [TraceEntry] = []
+public struct Trace<Message> {
+    public private(set) var entries: [TraceEntry<Message>] = []
     /// Entry index of the `sent` event for message id `i` (index `i - 1`); -1 if none.
     public private(set) var sentIndex: [Int32] = []
 
@@ -55,8 +56,8 @@ public struct Trace: Sendable {
 
     public var count: Int { entries.count }
 
-    public mutating func append(step: UInt32, time: UInt64, _ event: TraceEvent) {
-        if case .sent(let id, _, _, _, _) = event {
+    public mutating func append(step: UInt32, time: UInt64, _ event: TraceEvent<Message>) {
+        if case .sent(let id, _, _, _) = event {
             let slot = Int(id.raw) - 1
             if sentIndex.count <= slot { sentIndex.append(contentsOf: repeatElement(-1, count: slot + 1 - sentIndex.count)) }
             sentIndex[slot] = Int32(entries.count)
@@ -65,7 +66,7 @@ public struct Trace: Sendable {
     }
 
     /// The `sent` entry of a message, if it was recorded.
-    public func sentEntry(_ id: MessageID) -> TraceEntry? {
+    public func sentEntry(_ id: MessageID) -> TraceEntry<Message>? {
         let slot = Int(id.raw) - 1
         guard slot >= 0, slot < sentIndex.count, sentIndex[slot] >= 0 else { return nil }
         return entries[Int(sentIndex[slot])]
@@ -79,3 +80,11 @@ public struct Trace: Sendable {
         while let last = sentIndex.last, last < 0 { sentIndex.removeLast() }
     }
 }
+
+extension TraceEvent: Sendable where Message: Sendable {}
+extension TraceEvent: Equatable where Message: Equatable {}
+extension TraceEvent: Hashable where Message: Hashable {}
+extension TraceEntry: Sendable where Message: Sendable {}
+extension TraceEntry: Equatable where Message: Equatable {}
+extension TraceEntry: Hashable where Message: Hashable {}
+extension Trace: Sendable where Message: Sendable {}

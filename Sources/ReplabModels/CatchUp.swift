@@ -33,7 +33,7 @@ public struct CatchUpMark: Sendable, Hashable {
     public var sentAt: UInt64
 }
 
-extension Simulation {
+extension Cluster {
     /// Ticks a leader (or peer) waits for an answer before it sends again.
     var catchUpRetryTicks: UInt64 { max(1, settings.timeoutTicks) }
 
@@ -50,7 +50,7 @@ extension Simulation {
         if let write, length == nil, state.log.count >= Int(write.index), state.log[Int(write.index) - 1] == write { return }
         if settings.fencing {
             if leaderEpoch < state.epoch {
-                record(.note(me, kind: "fencing", text: "rejects \(entry) from \(from.name): epoch \(leaderEpoch) < \(state.epoch)"))
+                note(me, kind: "fencing", text: "rejects \(entry) from \(from.name): epoch \(leaderEpoch) < \(state.epoch)")
                 send(from: me, to: from, .fenced(epoch: state.epoch, leader: state.leader ?? currentLeader))
                 return
             }
@@ -64,22 +64,21 @@ extension Simulation {
         }
         if state.isLeader {
             let what = write.map { "#\($0.index) \($0.text)" } ?? "empty log"
-            record(.note(me, kind: "split-brain", text: "\(me.name) leads too: ignores \(from.name)'s \(what)"))
+            note(me, kind: "split-brain", text: "\(me.name) leads too: ignores \(from.name)'s \(what)")
             return
         }
         if state.leader != from {
             // A follower streams from the one leader it follows; a higher epoch names a new one.
             guard leaderEpoch > state.epoch else {
-                record(
-                    .note(
+                note(
                         me, kind: "split-brain",
-                        text: "\(me.name) follows \(state.leader?.name ?? "?"): ignores \(entry) from \(from.name)"))
+                        text: "\(me.name) follows \(state.leader?.name ?? "?"): ignores \(entry) from \(from.name)")
                 return
             }
             state.epoch = leaderEpoch
             state.leader = from
             replicas[me.replicaIndex].replication = state
-            record(.note(me, kind: "failover", text: "\(me.name) now follows \(from.name) (epoch \(leaderEpoch))"))
+            note(me, kind: "failover", text: "\(me.name) now follows \(from.name) (epoch \(leaderEpoch))")
         }
         guard let write else {
             discardEntries(after: 0, unlessEpoch: leaderEpoch, leader: from, at: me)
@@ -121,12 +120,11 @@ extension Simulation {
         kept.truncate(to: count)
         for write in tail where write.epoch == unlessEpoch { kept.append(write) }
         replicas[me.replicaIndex].replication.log = kept
-        replicas[me.replicaIndex].store = Simulation.replay(kept, at: me)
-        record(
-            .note(
+        replicas[me.replicaIndex].store = Cluster.replay(kept, at: me)
+        note(
                 me, kind: "truncate",
                 text: "\(me.name) discards \(discarded.map { "#\($0.index) \($0.text) (epoch \($0.epoch))" }.joined(separator: ", ")):"
-                    + " not in \(leader.name)'s log"))
+                    + " not in \(leader.name)'s log")
     }
 
     /// The table a log builds, applied in order (the same rules as `applyRow`).
@@ -295,7 +293,7 @@ extension Simulation {
                 && propagationTargets(from: me, path: canonicalPath(of: write.origin, at: me)).contains(peer)
         }
         guard !writes.isEmpty else { return }
-        record(.note(me, kind: "catch-up", text: "\(me.name) resends \(peer.name) \(plural(writes.count, "write")) it missed"))
+        note(me, kind: "catch-up", text: "\(me.name) resends \(peer.name) \(plural(writes.count, "write")) it missed")
         for write in writes { send(from: me, to: peer, .propagate(write, path: canonicalPath(of: write.origin, at: me) + [me])) }
     }
 }

@@ -14,21 +14,21 @@ extension Simulation {
     /// about m² / 2⁶⁵ for m distinct values of a component, far fewer than the states explored.
     public var explorationWords: [UInt64] {
         var words: [UInt64] = []
-        words.reserveCapacity(24 + replicas.count + history.count + network.count + timers.count)
+        words.reserveCapacity(24 + state.replicas.count + state.history.count + network.count + timers.count)
         func hash<T: Hashable>(_ value: T) -> UInt64 {
             var hasher = Hasher()
             hasher.combine(value)
             return UInt64(bitPattern: Int64(hasher.finalize()))
         }
-        words.append(hash(model))
-        words.append(hash(settings))
+        words.append(hash(state.model))
+        words.append(hash(state.settings))
         words.append(now)
         words.append(hash(prng))
         var flight: [UInt64] = []
         flight.reserveCapacity(network.count)
         network.forEachInFlight { envelope in
             flight.append(
-                hash(InFlight(from: envelope.from, to: envelope.to, deliverAt: envelope.deliverAt, payload: envelope.payload)))
+                hash(InFlight<Message>(from: envelope.from, to: envelope.to, deliverAt: envelope.deliverAt, payload: envelope.payload)))
         }
         flight.sort()
         words.append(UInt64(flight.count))
@@ -43,23 +43,23 @@ extension Simulation {
         words.append(UInt64(pendingTimers.count))
         words += pendingTimers
         words.append(hash(faults))
-        words.append(UInt64(replicas.count))
-        for replica in replicas { words.append(hash(replica)) }
-        words.append(hash(clientContexts))
-        words.append(hash(clientCounters))
-        words.append(UInt64(history.count))
-        for record in history {
-            words.append(hash(Outcome(op: record.op, outcome: record.outcome, written: record.written, read: record.read)))
+        words.append(UInt64(state.replicas.count))
+        for replica in state.replicas { words.append(hash(replica)) }
+        words.append(hash(state.clientContexts))
+        words.append(hash(state.clientCounters))
+        words.append(UInt64(state.history.count))
+        for record in state.history {
+            words.append(hash(Cluster.Outcome(op: record.op, outcome: record.outcome, written: record.written, read: record.read)))
         }
-        words.append(hash(pending))
-        words.append(UInt64(coordinating.count))
-        for op in coordinating.keys.sorted() {
+        words.append(hash(state.pending))
+        words.append(UInt64(state.coordinating.count))
+        for op in state.coordinating.keys.sorted() {
             words.append(UInt64(op))
-            words.append(hash(Coordinated(node: coordinating[op]!.node, state: coordinating[op]!.state)))
+            words.append(hash(Cluster.Coordinated(node: state.coordinating[op]!.node, state: state.coordinating[op]!.state)))
         }
-        words.append(nextTimestamp)
-        words.append(hash(leadership))
-        words.append(UInt64(exchanges))
+        words.append(state.nextTimestamp)
+        words.append(hash(state.leadership))
+        words.append(UInt64(state.exchanges))
         return words
     }
 }

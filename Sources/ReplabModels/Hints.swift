@@ -47,7 +47,7 @@ public enum HandoffMessage: Sendable, Hashable {
 /// gossip, late and sometimes wrongly; replab uses what the simulation knows, so the choice is
 /// visible and repeatable. A node that fails after the messages were sent is not noticed: the
 /// operation then waits and may time out, as with strict quorums.
-extension Simulation {
+extension Cluster {
     /// Where an operation's messages go: the key's primaries (strict quorums), or with sloppy
     /// quorums the first n nodes of its preference list reachable from `coordinator`, each
     /// fallback paired with the unreachable primary it stands in for (in preference order).
@@ -87,10 +87,9 @@ extension Simulation {
             hints.sort { ($0.owner, $0.key) < ($1.owner, $1.key) }
         }
         replicas[index].hints = hints
-        record(
-            .note(
+        note(
                 node, kind: "hint",
-                text: "keeps \(key)=\(version.valueText) \(version.label) apart, as a hint for \(owner.name)"))
+                text: "keeps \(key)=\(version.valueText) \(version.label) apart, as a hint for \(owner.name)")
     }
 
     /// The versions of `key` a node answers a read with: its own, and (as a fallback) what it
@@ -148,7 +147,7 @@ extension Simulation {
             replicas[index].hints[at].versions.removeAll { dots.contains($0.dot) }
             if replicas[index].hints[at].versions.isEmpty {
                 replicas[index].hints.remove(at: at)
-                record(.note(me, kind: "hint", text: "\(from.name) has \(key) now: deleted the hinted copy"))
+                note(me, kind: "hint", text: "\(from.name) has \(key) now: deleted the hinted copy")
             } else {
                 // Newer writes arrived for the owner meanwhile: they go at the next retry.
                 replicas[index].hints[at].lastSent = nil
@@ -183,11 +182,10 @@ extension Simulation {
             return "\(read.key)=\(entry.version.valueText) \(entry.version.label), held as a hint by \(holders)"
         }
         guard !parts.isEmpty else { return }
-        record(
-            .note(
+        note(
                 reader, kind: "sloppy",
                 text:
                     "op \(op) missed \(parts.joined(separator: "; ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
-            ))
+            )
     }
 }

@@ -3,7 +3,7 @@ import ReplabKernel
 /// The leaderless (Dynamo-style) model: client- or node-coordinated quorums, read repair, and
 /// Riak's sibling limits. Sloppy quorums and hinted handoff are in Hints.swift, anti-entropy in
 /// Merkle.swift.
-extension Simulation {
+extension Cluster {
     /// Riak warns when a key has more siblings than this…
     public static let siblingWarning = 25
     /// …and refuses a write that would give it more than this (`max_siblings`).
@@ -20,7 +20,7 @@ extension Simulation {
 
     /// Starts a client operation; it sends its messages and returns at once.
     @discardableResult
-    public mutating func startOperation(
+    mutating func startOperation(
         kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool
     ) throws(SimulationError) -> Int {
         if !model.isLeaderless {
@@ -42,15 +42,14 @@ extension Simulation {
         }
         if faults.isCrashed(client) { throw .invalid("\(client.name) is crashed") }
         ensureClient(client)
-        beginStep()
         let op = history.count + 1
         let context = (blind || kind == .get) ? VersionVector() : (clientContexts[client.clientNumber - 1][key] ?? VersionVector())
         var entry = OperationRecord(
             op: op, client: client, kind: kind, key: key, value: value, via: via, blind: blind, startStep: step,
             startTime: now, context: context)
         let timestamp = kind == .get ? 0 : takeTimestamp()
-        record(.opStarted(op: op, client: client, text: "\(entry.text)\(via.map { " via \($0.name)" } ?? "")"))
-        timers.schedule(at: now + settings.timeoutTicks, .opTimeout(op: op))
+        effects.start(op: op, client: client, text: "\(entry.text)\(via.map { " via \($0.name)" } ?? "")")
+        effects.setTimer(at: now + settings.timeoutTicks, .opTimeout(op: op))
         switch config.coordinator {
         case .client:
             let targets = quorumTargets(for: key, from: client)
@@ -162,7 +161,7 @@ extension Simulation {
         let own = incoming.filter { $0.dot.node == node }.map(\.dot.counter).max() ?? 0
         if own > 0 { replicas[index].counters[key] = max(replicas[index].counters[key] ?? 0, own) }
         let text = versions.count > 1 ? "\(key) has \(versions.count) siblings: " : "\(key)="
-        record(.note(node, kind: versions.count > 1 ? "sibling" : cause, text: "\(cause): \(text)\(Message.describe(versions))"))
+        note(node, kind: versions.count > 1 ? "sibling" : cause, text: "\(cause): \(text)\(Message.describe(versions))")
     }
 
     /// Riak's sibling limits for a client's write at `node`: why it must be refused, or nil.
@@ -172,26 +171,25 @@ extension Simulation {
         let count = VersionMerge.merge(
             existing, version, resolution: config.resolve, tombstones: settings.tombstones, clocks: config.clocks
         ).versions.count
-        guard count > Simulation.siblingLimit else { return nil }
+        guard count > Cluster.siblingLimit else { return nil }
         return
-            "\(key) would have \(count) siblings, more than \(Simulation.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
+            "\(key) would have \(count) siblings, more than \(Cluster.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
     }
 
     /// Stores a client's write at a replica unless the sibling limit refuses it; returns the refusal.
     mutating func storeClientWrite(_ version: Version, key: String, at node: Address) -> String? {
         if let refusal = siblingRefusal(version, key: key, at: node) {
-            record(.note(node, kind: "refused", text: "refused the write: \(refusal)"))
+            note(node, kind: "refused", text: "refused the write: \(refusal)")
             return "\(node.name) refused it: \(refusal)"
         }
         store(version, key: key, at: node, cause: nil)
         let count = replicas[node.replicaIndex].store[key]?.count ?? 0
-        if count > Simulation.siblingWarning {
-            record(
-                .note(
+        if count > Cluster.siblingWarning {
+            note(
                     node, kind: "warning",
                     text:
-                        "warning: \(key) has \(count) siblings, more than \(Simulation.siblingWarning) (Riak warns at \(Simulation.siblingWarning) and refuses writes beyond \(Simulation.siblingLimit))"
-                ))
+                        "warning: \(key) has \(count) siblings, more than \(Cluster.siblingWarning) (Riak warns at \(Cluster.siblingWarning) and refuses writes beyond \(Cluster.siblingLimit))"
+                )
         }
         return nil
     }

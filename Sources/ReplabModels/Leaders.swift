@@ -63,7 +63,7 @@ struct Leadership: Sendable, Hashable {
     var unreachableTicks: UInt64 = 0
 }
 
-extension Simulation {
+extension Cluster {
     // MARK: - Set-up and roles
 
     mutating func setUpReplication() {
@@ -173,13 +173,12 @@ extension Simulation {
             )
         }
         ensureClient(client)
-        beginStep()
         let op = history.count + 1
         let entry = OperationRecord(
             op: op, client: client, kind: kind, key: key, value: value, via: via, blind: false, startStep: step, startTime: now,
             context: VersionVector())
-        record(.opStarted(op: op, client: client, text: "\(entry.text)\(via.map { " via \($0.name)" } ?? "")"))
-        timers.schedule(at: now + settings.timeoutTicks, .opTimeout(op: op))
+        effects.start(op: op, client: client, text: "\(entry.text)\(via.map { " via \($0.name)" } ?? "")")
+        effects.setTimer(at: now + settings.timeoutTicks, .opTimeout(op: op))
         pending[op] = PendingOp(op: op, client: client, kind: kind, key: key, targets: [target], needed: 1)
         if kind == .get {
             send(from: client, to: target, .clientRead(op: op, key: key))
@@ -241,12 +240,11 @@ extension Simulation {
             var state = replicas[me.replicaIndex].replication
             if state.isLeader {
                 guard settings.fencing, epoch > state.epoch else {
-                    record(
-                        .note(
+                    note(
                             me, kind: "split-brain",
                             text:
                                 "\(me.name) still believes it leads (epoch \(state.epoch)); without fencing it ignores \(leader.name)'s claim"
-                        ))
+                        )
                     return
                 }
                 stepDown(at: me, epoch: epoch, leader: leader, why: "\(leader.name) leads epoch \(epoch)")
@@ -256,7 +254,7 @@ extension Simulation {
                 state.epoch = epoch
                 state.leader = leader
                 replicas[me.replicaIndex].replication = state
-                record(.note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))"))
+                note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))")
             }
         default:
             break
@@ -289,10 +287,10 @@ extension Simulation {
         replicas[me.replicaIndex].replication = state
         guard wasLeader else { return }
         guard ask else {
-            record(.note(me, kind: "failover", text: "\(me.name) steps down (\(why))"))
+            note(me, kind: "failover", text: "\(me.name) steps down (\(why))")
             return
         }
-        record(.note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for the entries it lacks"))
+        note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for the entries it lacks")
         send(from: me, to: leader, .catchUpRequest(have: UInt64(state.log.count), epoch: state.epoch))
     }
 
@@ -310,7 +308,7 @@ extension Simulation {
             return
         }
         if kind == .update && !hasRow(key, at: me) {
-            record(.note(me, kind: "update", text: "no row \(key): the update does nothing"))
+            note(me, kind: "update", text: "no row \(key): the update does nothing")
             send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
             return
         }
@@ -333,10 +331,9 @@ extension Simulation {
             send(from: me, to: client, .writeResult(op: op, ok: true, reason: "logged as #\(index)"))
         } else {
             leadership.awaitingSync[op] = waitFor
-            record(
-                .note(
+            note(
                     me, kind: "sync",
-                    text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering"))
+                    text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering")
         }
     }
 
@@ -347,9 +344,9 @@ extension Simulation {
         case .delete:
             replicas[node.replicaIndex].store[key] = nil
         case .insert where hasRow(key, at: node) && write.origin != node:
-            record(.note(node, kind: "insert", text: "insert \(key) ignored: the row exists"))
+            note(node, kind: "insert", text: "insert \(key) ignored: the row exists")
         case .update where !hasRow(key, at: node):
-            record(.note(node, kind: "update", text: "update \(key) ignored: no such row"))
+            note(node, kind: "update", text: "update \(key) ignored: no such row")
         default:
             replicas[node.replicaIndex].store[key] = [write.version]
         }
@@ -372,7 +369,7 @@ extension Simulation {
     // MARK: - Failover
 
     /// Promotes a follower; with no node given, the most up-to-date live follower.
-    public mutating func failover(to requested: Address?, automatic: Bool = false) throws(SimulationError) {
+    mutating func failover(to requested: Address?, automatic: Bool = false) throws(SimulationError) {
         guard case .singleLeader = model else {
             throw .invalid("failover belongs to single-leader clusters; this cluster is \(model.name)")
         }
@@ -393,7 +390,7 @@ extension Simulation {
             else { throw .invalid("no live follower to promote") }
             target = best
         }
-        if !automatic { beginStep() }
+
         let epoch = (replicas.map(\.replication.epoch).max() ?? 0) + 1
         replicas[target.replicaIndex].replication.isLeader = true
         replicas[target.replicaIndex].replication.leader = target
@@ -405,11 +402,10 @@ extension Simulation {
         leadership.current = target
         leadership.unreachableTicks = 0
         let missing = replicas[old.replicaIndex].replication.log.count - replicas[target.replicaIndex].replication.log.count
-        record(
-            .note(
+        note(
                 target, kind: "failover",
                 text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
-                    + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : "")))
+                    + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : ""))
         for node in replicaAddresses where node != target {
             send(from: target, to: node, .newLeader(epoch: epoch, leader: target))
             replicas[target.replicaIndex].replication.lastContact[node] = now
@@ -494,7 +490,7 @@ extension Simulation {
             return
         }
         if kind == .update && !hasRow(key, at: me) {
-            record(.note(me, kind: "update", text: "no row \(key): the update does nothing"))
+            note(me, kind: "update", text: "no row \(key): the update does nothing")
             send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
             return
         }
@@ -522,11 +518,9 @@ extension Simulation {
         if case .multiLeader(let c) = model, c.causal, !write.deps.isDominated(by: state.applied) {
             replicas[me.replicaIndex].replication.buffer.append(write)
             let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { "\($0.node.name):\($0.counter)" }
-            record(
-                .note(
+            note(
                     me, kind: "buffered",
                     text: "holds \(write.text) from \(write.origin.name) until it has \(missing.joined(separator: ", ")) (causal delivery)")
-            )
             return
         }
         applyReplicated(write, at: me)
@@ -540,7 +534,7 @@ extension Simulation {
             let state = replicas[me.replicaIndex].replication
             guard let ready = state.buffer.first(where: { $0.deps.isDominated(by: state.applied) }) else { return }
             replicas[me.replicaIndex].replication.buffer.removeAll { $0 == ready }
-            record(.note(me, kind: "buffered", text: "releases \(ready.text) from \(ready.origin.name): its dependencies arrived"))
+            note(me, kind: "buffered", text: "releases \(ready.text) from \(ready.origin.name): its dependencies arrived")
             applyReplicated(ready, at: me)
             progress = true
         }
@@ -554,7 +548,7 @@ extension Simulation {
         // overtook it) does nothing. A row that was deleted concurrently is different: the
         // update then meets the tombstone as a conflict, so every leader ends up the same.
         if write.kind == .update && (replicas[me.replicaIndex].store[write.key] ?? []).isEmpty {
-            record(.note(me, kind: "overtaken", text: "update \(write.key) from \(write.origin.name) finds no row: it does nothing"))
+            note(me, kind: "overtaken", text: "update \(write.key) from \(write.origin.name) finds no row: it does nothing")
             return
         }
         mergeReplicated(write, at: me)
@@ -570,11 +564,10 @@ extension Simulation {
         switch outcome {
         case .sibling(let count):
             let how = multiResolution == .union ? "kept both; reads see the union" : "kept as siblings"
-            record(
-                .note(me, kind: "conflict", text: "conflict on \(key): \(count) concurrent versions \(how): \(Message.describe(versions))"))
+            note(me, kind: "conflict", text: "conflict on \(key): \(count) concurrent versions \(how): \(Message.describe(versions))")
         case .lwwWon, .lwwLost:
             let summary = outcome.lwwSummary(key: key, incoming: write.version) ?? ""
-            record(.note(me, kind: "conflict", text: "conflict on \(key): \(summary)"))
+            note(me, kind: "conflict", text: "conflict on \(key): \(summary)")
         default:
             break
         }

@@ -192,7 +192,7 @@ public enum MerkleMessage: Sendable, Hashable {
 }
 
 /// Anti-entropy: Merkle-tree exchanges between replicas, each step a real message.
-extension Simulation {
+extension Cluster {
     /// A replica's tree over the keys it is a primary for, or (with `peer`) over the keys both
     /// are primaries for: the range an exchange between them compares.
     public func merkleTree(of node: Address, with peer: Address? = nil) -> MerkleTree {
@@ -226,20 +226,20 @@ extension Simulation {
         }
         for (offset, node) in live.enumerated() {
             let peer = live[(offset + 1) % live.count]
-            if (inFlight[[node, peer]]?.count ?? 0) >= Simulation.antiEntropyConcurrency {
+            if (inFlight[[node, peer]]?.count ?? 0) >= Cluster.antiEntropyConcurrency {
                 let note =
-                    "anti-entropy: a pair with \(Simulation.antiEntropyConcurrency) exchanges still in flight skipped its turn (at most \(Simulation.antiEntropyConcurrency) per pair, as Riak's anti_entropy_concurrency)"
+                    "anti-entropy: a pair with \(Cluster.antiEntropyConcurrency) exchanges still in flight skipped its turn (at most \(Cluster.antiEntropyConcurrency) per pair, as Riak's anti_entropy_concurrency)"
                 if !notes.contains(note) { notes.append(note) }
             } else {
-                startAntiEntropy(node, peer, asStep: false)
+                startAntiEntropy(node, peer)
             }
             if live.count == 2 { break }
         }
     }
 
     /// One anti-entropy exchange: `a` sends its root hash to `b`; the rest follows as messages.
-    public mutating func startAntiEntropy(_ a: Address, _ b: Address, asStep: Bool = true) {
-        if asStep { beginStep() }
+    mutating func startAntiEntropy(_ a: Address, _ b: Address) {
+
         exchanges += 1
         let tree = merkleTree(of: a, with: b)
         var tally = MerkleTally()
@@ -327,11 +327,10 @@ extension Simulation {
         if tally.versionIDs > 0 { crossed.append(tally.versionIDs == 1 ? "1 version id" : "\(tally.versionIDs) version ids") }
         crossed.append(plural(tally.versions, "version"))
         let list = crossed.dropLast().joined(separator: ", ") + " and " + crossed.last!
-        record(
-            .note(
+        note(
                 me, kind: "anti-entropy",
                 text:
                     "anti-entropy #\(exchange) with \(peer.name) done\(outcome.map { ": \($0)" } ?? ""); \(list) crossed in \(plural(tally.messages, "message")) (a full copy: \(plural(tally.fullCopy, "version")))"
-            ))
+            )
     }
 }

@@ -29,7 +29,7 @@ public struct UniqueRule: Sendable, Hashable {
     }
 }
 
-extension Simulation {
+extension Cluster {
     /// The rule a write of `value` to `key` would break on `node`'s own copy, with the key that
     /// already holds the value there; nil when the write keeps every rule (or writes no value).
     public func brokenRule(key: String, value: Value?, at node: Address) -> (rule: UniqueRule, other: String)? {
@@ -48,13 +48,13 @@ extension Simulation {
         guard kind == .put || kind == .insert || kind == .update, let (rule, other) = brokenRule(key: key, value: value, at: me)
         else { return false }
         let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
-        record(.note(me, kind: "refused", text: "refuses \(kind.rawValue) \(key): \(reason)"))
+        note(me, kind: "refused", text: "refuses \(kind.rawValue) \(key): \(reason)")
         send(from: me, to: client, .writeResult(op: op, ok: false, reason: reason))
         return true
     }
 }
 
-extension Simulation {
+extension Cluster {
     /// The same hook for a leaderless coordinating node (`coordinator=node`): it checks its own
     /// copy before it makes the version, and the client hears why nothing was written.
     mutating func refusedByRuleAsCoordinator(
@@ -62,7 +62,7 @@ extension Simulation {
     ) -> Bool {
         guard kind == .put, let (rule, other) = brokenRule(key: key, value: value, at: me) else { return false }
         let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
-        record(.note(me, kind: "refused", text: "refuses put \(key): \(reason)"))
+        note(me, kind: "refused", text: "refuses put \(key): \(reason)")
         send(from: me, to: client, .response(op: op, ok: false, versions: [], reason: reason))
         return true
     }

@@ -252,32 +252,43 @@ public enum SimulationError: Error, Equatable, Sendable {
     }
 }
 
-/// A leaderless (Dynamo-style) cluster on the deterministic kernel: replicas, clients, the
-/// messages between them, and the record of what happened.
-///
-/// Handlers change the state of the receiving participant and send messages; nothing here
-/// reads a clock, a random source or the terminal.
-public struct Simulation: Sendable {
+/// A cluster of one of the replication models on the kernel's driver: the driver owns time,
+/// the messages in flight, faults, timers, the scheduler and the trace; `Cluster` is the model.
+public typealias Simulation = Driver<Cluster>
+
+extension Driver where Model == Cluster {
+    public init(config: LeaderlessConfig, seed: UInt64) {
+        self.init(model: .leaderless(config), seed: seed)
+    }
+
+    public init(model: ClusterModel, seed: UInt64) {
+        let cluster = Cluster(model: model)
+        self.init(cluster, seed: seed)
+        record(.cluster(description: model.summary, replicas: cluster.replicaAddresses))
+    }
+}
+
+/// The state of every replica and client of a cluster (leaderless, single-leader or
+/// multi-leader), and the handlers the kernel's driver calls: a delivered message, a fired
+/// timer, a tick, a crash, a recovery, and the client and operator actions the session asks
+/// for. Handlers change this state and ask for effects (messages to send, timers, notes,
+/// operations started and completed); they read the world (time, faults, what is in flight)
+/// and never touch the network, the timers or the trace. Nothing here reads a clock, a random
+/// source or the terminal.
+public struct Cluster: ReplicationModel, Sendable {
+    public typealias Timer = TimerEvent
     public let model: ClusterModel
     /// Placement and quorums (for leader-based models: every replica holds every key).
     public let config: LeaderlessConfig
     public var settings = Settings()
-    public internal(set) var now: UInt64 = 0
-    public internal(set) var step: UInt32 = 0
-    public var prng: SplitMix64
-    public internal(set) var network = Network<Message>()
-    public internal(set) var faults = Faults()
-    public internal(set) var timers = Timers<TimerEvent>()
     public internal(set) var replicas: [ReplicaState]
     public let ring: Ring
     /// Per client (index = number - 1): the context of the last version it read or wrote, per key.
     public internal(set) var clientContexts: [[String: VersionVector]] = []
-    /// Per client: the last dot counter it used (client-coordinated writes).
     /// Per client, per key: the last dot counter it used (client-coordinated writes). Counting per
     /// key keeps each key's clocks contiguous ({c1:2} rather than {c1:7 after c1:3}).
     var clientCounters: [[String: UInt64]] = []
     public internal(set) var history = OperationHistory()
-    public var trace = Trace()
     var pending: [Int: PendingOp] = [:]
     /// Coordinator-side state in node-coordinated clusters, keyed by op (volatile: lost on crash).
     var coordinating: [Int: (node: Address, state: PendingOp)] = [:]
@@ -288,18 +299,18 @@ public struct Simulation: Sendable {
     /// Filled while a command runs; the session takes them.
     public var completions: [Completion] = []
     public var notes: [String] = []
+    /// While a handler runs: the world it may read, and the effects it asks for. Between
+    /// handlers the world is an empty one and the buffer is empty.
+    var world = Cluster.idle
+    var effects = Effects<Message, TimerEvent>()
 
-    public init(config: LeaderlessConfig, seed: UInt64) {
-        self.init(model: .leaderless(config), seed: seed)
-    }
+    static let idle = World<Message>(now: 0, step: 0, faults: Faults(), network: Network())
 
-    public init(model: ClusterModel, seed: UInt64) {
+    public init(model: ClusterModel) {
         self.model = model
         config = model.placement
-        prng = SplitMix64(seed: seed)
         replicas = Array(repeating: ReplicaState(), count: config.nodes)
         ring = Ring(replicaCount: config.nodes)
-        trace.append(step: 0, time: 0, .cluster(description: model.summary, replicas: replicaAddresses))
         setUpReplication()
     }
 
@@ -309,8 +320,6 @@ public struct Simulation: Sendable {
     public var knownClients: [Address] {
         (0..<clientContexts.count).map { Address.client($0 + 1) }
     }
-
-    public var inFlight: [Envelope<Message>] { network.inOrder }
 
     public var knownKeys: [String] {
         var keys = Set<String>(history.keys)
@@ -323,31 +332,66 @@ public struct Simulation: Sendable {
         model.isLeaderless ? Array(ring.preferenceList(for: key).prefix(config.n)) : replicaAddresses
     }
 
-    // MARK: - Time and steps
+    // MARK: - The world a handler sees, and the effects it asks for
 
-    mutating func beginStep() { step += 1 }
+    var now: UInt64 { world.now }
+    var step: UInt32 { world.step }
+    var faults: Faults { world.faults }
+    var network: Network<Message> { world.network }
 
-    public mutating func record(_ event: TraceEvent) { trace.append(step: step, time: now, event) }
+    func isReachable(from: Address, to: Address) -> Bool { world.isReachable(from: from, to: to) }
 
-    func isReachable(from: Address, to: Address) -> Bool {
-        !faults.isCrashed(to) && !faults.isCrashed(from) && !faults.isCut(from, to)
+    /// Runs `body` as a handler: with the world it may read, collecting its effects.
+    mutating func handling<Result, Failure: Error>(
+        _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>, _ body: (inout Cluster) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        self.world = world
+        swap(&self.effects, &effects)
+        defer {
+            swap(&self.effects, &effects)
+            // Let go of the world's network, so the driver's next send does not copy it.
+            self.world = Cluster.idle
+        }
+        return try body(&self)
     }
 
-    /// The delivery gate: whether a message may be delivered now. Every delivery passes it,
-    /// whoever asks (the session, a test, the explorer): a message on a link the partition cuts
-    /// stays in flight until `heal`. A message to a crashed replica passes, and is lost on arrival.
-    public func isDeliverable(_ envelope: Envelope<Message>) -> Bool {
-        Simulation.passesGate(envelope, faults)
+    mutating func send(from: Address, to: Address, _ message: Message) { effects.send(from: from, to: to, message) }
+
+    mutating func note(_ node: Address, kind: String, text: String) { effects.note(node, kind: kind, text: text) }
+
+    // MARK: - The handlers the driver calls
+
+    public mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+        handling(world, &effects) { cluster in
+            cluster.handle(envelope)
+            cluster.retireSettledOperations()
+        }
     }
 
-    static func passesGate(_ envelope: Envelope<Message>, _ faults: Faults) -> Bool {
-        !faults.isCut(envelope.from, envelope.to)
+    public mutating func fire(_ timer: TimerEvent, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+        handling(world, &effects) { cluster in cluster.fire(timer) }
     }
 
-    /// Why a message cannot be delivered now, or nil if it can.
-    public func blockedReason(_ envelope: Envelope<Message>) -> String? {
-        faults.isCut(envelope.from, envelope.to)
-            ? "the link \(envelope.from.name)->\(envelope.to.name) is cut by the partition" : nil
+    /// After the due timers: automatic failover, log catch-up retries, tombstone purges, hinted
+    /// handoff retries and periodic anti-entropy.
+    public mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+        handling(world, &effects) { cluster in
+            cluster.checkAutomaticFailover()
+            cluster.retryCatchUp()
+            if let grace = cluster.settings.gcGraceTicks { cluster.purgeTombstones(olderThan: grace) }
+            if cluster.model.isLeaderless { cluster.retryHints() }
+            if let every = cluster.settings.antiEntropyEveryTicks, every > 0, cluster.now % every == 0 { cluster.periodicAntiEntropy() }
+            cluster.retireSettledOperations()
+        }
+    }
+
+    /// What a coordinator was counting is volatile: it is lost with the crash.
+    public mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+        for op in coordinating.keys.sorted() where coordinating[op]?.node == node { coordinating[op] = nil }
+    }
+
+    public mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+        handling(world, &effects) { cluster in cluster.resumeReplication(afterRecovering: node) }
     }
 
     mutating func takeTimestamp() -> UInt64 {
@@ -357,56 +401,6 @@ public struct Simulation: Sendable {
 
     var replicaList: String {
         replicaAddresses.map(\.name).joined(separator: " ")
-    }
-
-    // MARK: - Sending and delivering
-
-    mutating func send(from: Address, to: Address, _ message: Message) {
-        let id = network.send(from: from, to: to, payload: message, now: now, step: step)
-        record(.sent(id, from: from, to: to, kind: message.kind, label: message.label))
-    }
-
-    /// Delivers one message, if it is in flight and the delivery gate lets it through (see
-    /// `isDeliverable`); returns whether it was delivered. A message to a crashed replica is lost.
-    @discardableResult
-    public mutating func deliver(_ id: MessageID) -> Bool {
-        // One message (the teacher's `deliver m7`, each transition the explorer tries): no sets.
-        guard let envelope = network.message(id), isDeliverable(envelope) else { return false }
-        network.remove(id)
-        deliver(envelope)
-        return true
-    }
-
-    /// Delivers, in id order, the messages with these ids that are in flight and that the
-    /// delivery gate lets through; the others stay where they are. Returns how many it delivered.
-    @discardableResult
-    public mutating func deliver(_ ids: [MessageID]) -> Int {
-        let open = network.messages(Set(ids)).filter(isDeliverable).map(\.id)
-        let envelopes = network.take(Set(open))
-        for envelope in envelopes { deliver(envelope) }
-        return envelopes.count
-    }
-
-    /// Delivers the next message in the scheduler's order (oldest first) whose link is not cut;
-    /// returns false when there is none. O(log n) in the messages in flight.
-    public mutating func deliverNext() -> Bool {
-        let faults = self.faults  // not `self`: a copy of the simulation would share, and so copy, the network
-        guard let envelope = network.popNext(where: { Simulation.passesGate($0, faults) }) else { return false }
-        deliver(envelope)
-        return true
-    }
-
-    /// Delivers a message already taken out of flight.
-    mutating func deliver(_ envelope: Envelope<Message>) {
-        let id = envelope.id
-        beginStep()
-        if faults.isCrashed(envelope.to) {
-            record(.dropped(id, .receiverCrashed))
-            return
-        }
-        record(.delivered(id))
-        handle(envelope)
-        retireSettledOperations()
     }
 
     /// Forgets the bookkeeping of operations that are over and that no reply still in the
@@ -428,49 +422,9 @@ public struct Simulation: Sendable {
         var finished: [Int] = []
         for (op, entry) in coordinating where entry.state.done && answeredByAll(entry.state) { finished.append(op) }
         for op in finished { coordinating[op] = nil }
-        let over = Set((retired + finished).filter { pending[$0] == nil && coordinating[$0] == nil })
-        if !over.isEmpty {
-            timers.cancel { event in
-                if case .opTimeout(let op) = event { return over.contains(op) }
-                return false
-            }
+        for op in Set(retired + finished).sorted() where pending[op] == nil && coordinating[op] == nil {
+            effects.cancelTimer(.opTimeout(op: op))
         }
-    }
-
-    /// Loses a message.
-    public mutating func drop(_ id: MessageID) {
-        guard network.remove(id) != nil else { return }
-        beginStep()
-        record(.dropped(id, .dropped))
-    }
-
-    /// Loses the messages with these ids that are in flight, in id order.
-    public mutating func drop(_ ids: [MessageID]) {
-        for envelope in network.take(Set(ids)) {
-            beginStep()
-            record(.dropped(envelope.id, .dropped))
-        }
-    }
-
-    /// Puts a copy of a message in flight.
-    @discardableResult
-    public mutating func duplicate(_ id: MessageID) -> MessageID? {
-        duplicate([id]).first
-    }
-
-    /// Puts a copy of each message with these ids that is in flight, in id order; returns the
-    /// copies' ids.
-    @discardableResult
-    public mutating func duplicate(_ ids: [MessageID]) -> [MessageID] {
-        var copies: [MessageID] = []
-        for original in network.messages(Set(ids)) {
-            beginStep()
-            let copy = network.duplicate(original, now: now, step: step)
-            record(.sent(copy, from: original.from, to: original.to, kind: original.payload.kind, label: original.payload.label))
-            record(.duplicated(original: original.id, copy: copy))
-            copies.append(copy)
-        }
-        return copies
     }
 
     /// Runs the receiver's handler for a delivered message.
@@ -497,16 +451,16 @@ public struct Simulation: Sendable {
             return false
         case .stored:
             if version.isTombstone {
-                record(.note(node, kind: "tombstone", text: "\(prefix)tombstone for \(key) \(version.label)"))
+                note(node, kind: "tombstone", text: "\(prefix)tombstone for \(key) \(version.label)")
             } else if cause != nil {
-                record(.note(node, kind: cause!, text: "\(prefix)\(key)=\(version.valueText) \(version.label)"))
+                note(node, kind: cause!, text: "\(prefix)\(key)=\(version.valueText) \(version.label)")
             }
         case .sibling(let count):
-            record(.note(node, kind: "sibling", text: "\(prefix)\(key) has \(count) siblings: \(Message.describe(versions))"))
+            note(node, kind: "sibling", text: "\(prefix)\(key) has \(count) siblings: \(Message.describe(versions))")
         case .lwwWon, .lwwLost:
-            record(.note(node, kind: "lww", text: prefix + (outcome.lwwSummary(key: key, incoming: version) ?? "")))
+            note(node, kind: "lww", text: prefix + (outcome.lwwSummary(key: key, incoming: version) ?? ""))
         case .removed(let removed):
-            record(.note(node, kind: "delete", text: "\(prefix)\(key) removed outright (\(removed.count) version(s)); no tombstone kept"))
+            note(node, kind: "delete", text: "\(prefix)\(key) removed outright (\(removed.count) version(s)); no tombstone kept")
         }
         return true
     }
@@ -570,71 +524,31 @@ public struct Simulation: Sendable {
     }
 
     mutating func recordCompletion(_ record: OperationRecord, ok: Bool, values: [String], text: String) {
-        self.record(.opCompleted(op: record.op, client: record.client, ok: ok, text: text))
+        effects.complete(op: record.op, client: record.client, ok: ok, text: text)
         completions.append(
             Completion(op: record.op, client: record.client, kind: record.kind, key: record.key, ok: ok, values: values, text: text))
     }
 
-    // MARK: - Faults, time and maintenance
+    // MARK: - Timers
 
-    public mutating func partition(_ groups: [[Address]]) {
-        beginStep()
-        faults.partition(groups)
-        record(.partitioned(faults.groups))
-    }
-
-    public mutating func heal() {
-        beginStep()
-        faults.heal()
-        record(.healed)
-    }
-
-    public mutating func crash(_ node: Address) {
-        beginStep()
-        faults.crash(node)
-        // What a coordinator was counting is volatile: it is lost with the crash.
-        for op in coordinating.keys.sorted() where coordinating[op]?.node == node { coordinating[op] = nil }
-        record(.crashed(node))
-    }
-
-    public mutating func recover(_ node: Address) {
-        beginStep()
-        faults.recover(node)
-        record(.recovered(node))
-        resumeReplication(afterRecovering: node)
-    }
-
-    /// Advances virtual time by one tick: timeouts fire, tombstones past their grace are purged,
-    /// fallbacks retry handing their hints over, and periodic anti-entropy starts its exchanges.
-    public mutating func tick() {
-        beginStep()
-        now += 1
-        record(.ticked(now))
-        defer { retireSettledOperations() }
-        for timer in timers.takeDue(atOrBefore: now) {
-            switch timer.payload {
-            case .opTimeout(let op):
-                if let state = pending[op], !state.done {
-                    let got = state.kind == .get ? state.replies.count : state.acks.count
-                    let noun = state.kind == .get ? "replies" : "acks"
-                    var reason = "timed out at tick \(now): \(got) of \(state.needed) \(noun)"
-                    if !model.isLeaderless {
-                        reason = "timed out at tick \(now): no answer from \(state.targets.map(\.name).joined(separator: ", "))"
-                    } else if config.coordinator == .node {
-                        reason += " (from the coordinator)"
-                    }
-                    fail(op: op, reason: reason)
+    mutating func fire(_ timer: TimerEvent) {
+        switch timer {
+        case .opTimeout(let op):
+            if let state = pending[op], !state.done {
+                let got = state.kind == .get ? state.replies.count : state.acks.count
+                let noun = state.kind == .get ? "replies" : "acks"
+                var reason = "timed out at tick \(now): \(got) of \(state.needed) \(noun)"
+                if !model.isLeaderless {
+                    reason = "timed out at tick \(now): no answer from \(state.targets.map(\.name).joined(separator: ", "))"
+                } else if config.coordinator == .node {
+                    reason += " (from the coordinator)"
                 }
-                // Its time is up: whatever still arrives for it is ignored (read repair included).
-                pending[op] = nil
-                coordinating[op] = nil
+                fail(op: op, reason: reason)
             }
+            // Its time is up: whatever still arrives for it is ignored (read repair included).
+            pending[op] = nil
+            coordinating[op] = nil
         }
-        checkAutomaticFailover()
-        retryCatchUp()
-        if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
-        if model.isLeaderless { retryHints() }
-        if let every = settings.antiEntropyEveryTicks, every > 0, now % every == 0 { periodicAntiEntropy() }
     }
 
     mutating func purgeTombstones(olderThan grace: UInt64) {
@@ -644,7 +558,7 @@ public struct Simulation: Sendable {
                 let kept = versions.filter { !($0.isTombstone && now - $0.writtenAt > grace) }
                 guard kept.count != versions.count else { continue }
                 replicas[index].store[key] = kept.isEmpty ? nil : kept
-                record(.note(.replica(index), kind: "gc", text: "tombstone for \(key) purged (older than \(grace) ticks)"))
+                note(.replica(index), kind: "gc", text: "tombstone for \(key) purged (older than \(grace) ticks)")
             }
         }
     }

@@ -33,7 +33,7 @@ public struct ModelLink: Sendable, Hashable, Comparable {
     public static func < (lhs: ModelLink, rhs: ModelLink) -> Bool { (lhs.from, lhs.to) < (rhs.from, rhs.to) }
 }
 
-extension Simulation {
+extension Cluster {
     /// The role each replica plays now.
     public func role(of node: Address) -> ReplicaRole {
         switch model {

@@ -23,7 +23,7 @@ package enum BriefReport {
     static let shownByState: Set<String> = ["sibling", "tombstone", "delete"]
 
     package static func render(
-        _ entries: ArraySlice<TraceEntry>, simulation sim: Simulation, before: [ReplicaState], style: ViewStyle
+        _ entries: ArraySlice<TraceEntry<Message>>, simulation sim: Simulation, before: [ReplicaState], style: ViewStyle
     ) -> String {
         let g = style.glyphs
         var lines: [(String, Tone)] = []
@@ -40,7 +40,7 @@ package enum BriefReport {
                 continue
             }
             switch entry.event {
-            case .sent(let id, _, _, _, _): sent.append(id)
+            case .sent(let id, _, _, _): sent.append(id)
             case .delivered: delivered += 1
             case .dropped(let id, let reason):
                 if case .receiverCrashed = reason {

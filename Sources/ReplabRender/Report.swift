@@ -4,7 +4,7 @@ import ReplabModels
 /// What a command did, drawn from the trace entries it recorded: every command's report is a
 /// view of the trace, so what a person reads and what the timeline shows never disagree.
 package enum Report {
-    package static func render(_ entries: ArraySlice<TraceEntry>, simulation: Simulation, style: ViewStyle = .standard) -> String {
+    package static func render(_ entries: ArraySlice<TraceEntry<Message>>, simulation: Simulation, style: ViewStyle = .standard) -> String {
         let g = style.glyphs
         // Each line with the tone it is coloured in when colour is on.
         var lines: [(String, Tone)] = []
@@ -33,7 +33,8 @@ package enum Report {
             switch entry.event {
             case .command, .cluster:
                 break
-            case .sent(let id, let from, let to, _, let label):
+            case .sent(let id, let from, let to, let sentMessage):
+                let label = sentMessage.label
                 if !copies.contains(id) { lines.append(("   \(g.arrow) \(id) \(from.name)->\(to.name) \(condensed(label))", .plain)) }
             case .delivered(let id):
                 lines.append(("\(id) \(link(id, simulation)) delivered: \(label(id, simulation))", .plain))
@@ -75,12 +76,13 @@ package enum Report {
     }
 
     static func link(_ id: MessageID, _ simulation: Simulation) -> String {
-        guard let entry = simulation.trace.sentEntry(id), case .sent(_, let from, let to, _, _) = entry.event else { return "" }
+        guard let entry = simulation.trace.sentEntry(id), case .sent(_, let from, let to, _) = entry.event else { return "" }
         return "\(from.name)->\(to.name)"
     }
 
     static func label(_ id: MessageID, _ simulation: Simulation) -> String {
-        guard let entry = simulation.trace.sentEntry(id), case .sent(_, _, _, _, let label) = entry.event else { return "" }
+        guard let entry = simulation.trace.sentEntry(id), case .sent(_, _, _, let sentMessage) = entry.event else { return "" }
+        let label = sentMessage.label
         return condensed(label)
     }
 

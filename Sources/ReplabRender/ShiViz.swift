@@ -42,14 +42,16 @@ package enum ShiViz {
         for index in kept {
             let entry = trace.entries[index]
             switch entry.event {
-            case .sent(let id, let from, let to, _, let label):
+            case .sent(let id, let from, let to, let sentMessage):
+                let label = sentMessage.label
                 // A duplicate's copy is recorded as sent right before `duplicated`: it is no new send.
                 if index + 1 < trace.entries.count, case .duplicated(_, let copy) = trace.entries[index + 1].event, copy == id { continue }
                 stamps[id] = event(from, "send \(id) to \(to.name): \(label)")
             case .duplicated(let original, let copy):
                 stamps[copy] = stamps[original] ?? [:]
             case .delivered(let id):
-                guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, _, let label) = sent.event else { continue }
+                guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, let sentMessage) = sent.event else { continue }
+                let label = sentMessage.label
                 // A send a filter left out stamps nothing: the log keeps only the causality it shows.
                 _ = event(to, "receive \(id) from \(from.name): \(label)", merging: stamps[id] ?? [:])
             case .opStarted(let op, let client, let text): _ = event(client, "op \(op) starts: \(text)")
@@ -74,9 +76,10 @@ package enum ShiViz {
         for (index, entry) in trace.entries.enumerated() {
             let text: String
             switch entry.event {
-            case .sent(_, _, _, _, let label): text = label
+            case .sent(_, _, _, let sentMessage): text = sentMessage.label
             case .delivered(let id):
-                guard let sent = trace.sentEntry(id), case .sent(_, _, _, _, let label) = sent.event else { continue }
+                guard let sent = trace.sentEntry(id), case .sent(_, _, _, let sentMessage) = sent.event else { continue }
+                let label = sentMessage.label
                 text = label
             case .duplicated: text = ""
             case .opStarted(_, _, let words), .opCompleted(_, _, _, let words), .note(_, _, let words): text = words
@@ -104,10 +107,10 @@ package enum ShiViz {
         return kept
     }
 
-    static func writesLine(_ index: Int, _ trace: Trace) -> Bool {
+    static func writesLine(_ index: Int, _ trace: Trace<Message>) -> Bool {
         switch trace.entries[index].event {
         case .duplicated: return false
-        case .sent(let id, _, _, _, _):
+        case .sent(let id, _, _, _):
             guard index + 1 < trace.entries.count, case .duplicated(_, let copy) = trace.entries[index + 1].event else { return true }
             return copy != id
         default: return true

@@ -127,7 +127,7 @@ struct TimelineModel {
                     for event in events.reversed() { reversed.append(Row(step: entry.step, time: entry.time, event: event)) }
                 }
             }
-            if case .sent(let id, let from, _, _, _) = entry.event,
+            if case .sent(let id, let from, _, _) = entry.event,
                 attribution.map({ admits(entry, index: index, $0, filter, sim) }) ?? true
             {
                 // Walking backwards: the step's sends are gathered newest first.
@@ -178,7 +178,7 @@ struct TimelineModel {
 
     /// Whether a trace entry passes the step, key and operation filters. Faults pass every
     /// filter but `steps=` (they are the background of what is shown); ticks pass only `steps=`.
-    static func admits(_ entry: TraceEntry, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation) -> Bool {
+    static func admits(_ entry: TraceEntry<Message>, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation) -> Bool {
         switch entry.event {
         case .partitioned, .healed, .crashed, .recovered:
             return filter.steps.map { $0.contains(entry.step) } ?? true
@@ -186,9 +186,10 @@ struct TimelineModel {
             return filter.key == nil && filter.op == nil && (filter.steps.map { $0.contains(entry.step) } ?? true)
         case .delivered(let id), .dropped(let id, _):
             var text = ""
-            if let sent = sim.trace.sentEntry(id), case .sent(_, _, _, _, let label) = sent.event { text = label }
+            if let sent = sim.trace.sentEntry(id), case .sent(_, _, _, let sentMessage) = sent.event { text = sentMessage.label }
             return filter.admits(step: entry.step, op: attribution.entryOp[index], text: text, history: sim.history)
-        case .sent(_, _, _, _, let label):
+        case .sent(_, _, _, let sentMessage):
+            let label = sentMessage.label
             return filter.admits(step: entry.step, op: attribution.entryOp[index], text: label, history: sim.history)
         case .note(_, _, let text):
             return filter.admits(step: entry.step, op: attribution.entryOp[index], text: text, history: sim.history)
@@ -201,16 +202,17 @@ struct TimelineModel {
     }
 
     /// The row a trace entry makes, if any.
-    static func rowEvent(_ entry: TraceEntry, trace: Trace, index: Int) -> Event? {
+    static func rowEvent(_ entry: TraceEntry<Message>, trace: Trace<Message>, index: Int) -> Event? {
         switch entry.event {
         case .delivered(let id), .dropped(let id, _):
-            guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, _, let label) = sent.event else { return nil }
+            guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, let sentMessage) = sent.event else { return nil }
+            let label = sentMessage.label
             var fate = Fate.delivered
             if case .dropped(_, let reason) = entry.event { fate = reason == .receiverCrashed ? .receiverCrashed : .dropped }
             return .message(
                 id: id, from: from, to: to, sentStep: sent.step, label: label, fate: fate, copyOf: copyOrigin(id, trace: trace))
         case .duplicated(let original, let copy):
-            guard let sent = trace.sentEntry(copy), case .sent(_, let from, let to, _, _) = sent.event else { return nil }
+            guard let sent = trace.sentEntry(copy), case .sent(_, let from, let to, _) = sent.event else { return nil }
             return .duplicated(original: original, copy: copy, from: from, to: to)
         case .opStarted(let op, let client, let text): return .opStarted(op: op, client: client, text: text)
         case .opCompleted(let op, let client, let ok, let text): return .opCompleted(op: op, client: client, ok: ok, text: text)
@@ -225,7 +227,7 @@ struct TimelineModel {
     }
 
     /// The original of a duplicated message: the kernel records `duplicated` right after the copy's `sent`.
-    static func copyOrigin(_ id: MessageID, trace: Trace) -> MessageID? {
+    static func copyOrigin(_ id: MessageID, trace: Trace<Message>) -> MessageID? {
         let slot = Int(id.raw) - 1
         guard slot >= 0, slot < trace.sentIndex.count else { return nil }
         let next = Int(trace.sentIndex[slot]) + 1

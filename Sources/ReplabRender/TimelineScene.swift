@@ -63,7 +63,7 @@ struct Attribution {
     /// Operation of the trace entry at each index (notes, sends, deliveries); 0 when none.
     private(set) var entryOp: [Int] = []
 
-    init(_ trace: Trace) {
+    init(_ trace: Trace<Message>) {
         entryOp = Array(repeating: 0, count: trace.entries.count)
         var currentStep: UInt32 = .max
         var cause = 0
@@ -81,7 +81,7 @@ struct Attribution {
                 cause = op(of: id)
                 entryOp[index] = cause
             case .dropped(let id, _): entryOp[index] = op(of: id)
-            case .sent(let id, _, _, _, _):
+            case .sent(let id, _, _, _):
                 set(id, cause)
                 entryOp[index] = cause
             case .duplicated(let original, let copy):
@@ -350,7 +350,9 @@ package struct TimelineScene {
             case .command(let text):
                 closeCommand(at: index)
                 commandStart = (text, index)
-            case .sent(let id, let from, let to, let kind, let label):
+            case .sent(let id, let from, let to, let sentMessage):
+                let label = sentMessage.label
+                let kind = sentMessage.kind
                 var sendStep = entry.step
                 var sendTime = entry.time
                 let copyOf = TimelineModel.copyOrigin(id, trace: trace)

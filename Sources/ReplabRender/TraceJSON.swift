@@ -72,7 +72,7 @@ package enum TraceJSON {
         return "{\n" + members.map { JSON.string($0.0).text + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
     }
 
-    static func event(_ entry: TraceEntry) -> JSON {
+    static func event(_ entry: TraceEntry<Message>) -> JSON {
         var pairs: [(String, JSON)] = [("step", .int(Int(entry.step))), ("time", .int(Int(entry.time)))]
         func add(_ name: String, _ more: [(String, JSON)]) {
             pairs.append(("event", .string(name)))
@@ -83,7 +83,9 @@ package enum TraceJSON {
             add("cluster", [("description", .string(description)), ("replicas", .array(replicas.map { .string($0.name) }))])
         case .command(let line):
             add("command", [("line", .string(line))])
-        case .sent(let id, let from, let to, let kind, let label):
+        case .sent(let id, let from, let to, let sentMessage):
+            let label = sentMessage.label
+            let kind = sentMessage.kind
             add(
                 "sent",
                 [

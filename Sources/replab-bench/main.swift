@@ -76,7 +76,7 @@ switch arguments.first {
 case "w1":
     let ops = size(arguments.dropFirst(), default: 100_000, limit: Int(UInt32.max))
     var result = W1Result()
-    let wall = wallSeconds { result = W1.run(ops: ops) }
+    let wall = wallSeconds { result = W1Model.run(ops: ops) }
     print(result.line)
     let rate = wall > 0 ? Double(result.delivered) / wall : 0
     print("messages_per_second=\(fixed(rate, digits: 0)) wall_seconds=\(fixed(wall, digits: 6))")

@@ -96,10 +96,10 @@ import Testing
 
 @Suite struct TraceTests {
     @Test func truncateForgetsLaterMessages() {
-        var trace = Trace()
-        trace.append(step: 1, time: 0, .sent(MessageID(1), from: .client(1), to: .replica(0), kind: "write", label: "w"))
+        var trace = Trace<String>()
+        trace.append(step: 1, time: 0, .sent(MessageID(1), from: .client(1), to: .replica(0), "w"))
         let mark = trace.count
-        trace.append(step: 2, time: 0, .sent(MessageID(2), from: .client(1), to: .replica(1), kind: "write", label: "w2"))
+        trace.append(step: 2, time: 0, .sent(MessageID(2), from: .client(1), to: .replica(1), "w2"))
         trace.append(step: 3, time: 0, .delivered(MessageID(1)))
         trace.truncate(to: mark)
         #expect(trace.count == 1)

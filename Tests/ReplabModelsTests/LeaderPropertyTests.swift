@@ -97,7 +97,7 @@ func dots(_ store: [String: [Version]]) -> [String: [Dot]] {
     return result
 }
 
-extension Simulation {
+extension Cluster {
     /// Every replica holds the same rows (same versions).
     var storesAgree: Bool {
         let tables: [[String: [Dot]]] = replicas.map { dots($0.store) }
@@ -127,7 +127,7 @@ extension Simulation {
             }
             let positions: [String] = log.map { "#\($0.index)@\($0.epoch)" }
             #expect(contiguous, "seed \(seed): \(node.name)'s log is out of order: \(positions)")
-            let same: Bool = dots(sim.replicas[node.replicaIndex].store) == dots(Simulation.replay(log, at: node))
+            let same: Bool = dots(sim.replicas[node.replicaIndex].store) == dots(Cluster.replay(log, at: node))
             #expect(same, "seed \(seed): \(node.name)'s table is not its log applied in order")
         }
     }
@@ -192,7 +192,8 @@ extension Simulation {
             #expect(agree, "seed \(seed) (\(config.summary)) did not converge")
             // Replica-id tags: no write is sent to a leader it has passed, nor passes one twice.
             for entry in sim.trace.entries {
-                guard case .sent(_, _, let to, let kind, let label) = entry.event, kind == "replicate" else { continue }
+                guard case .sent(_, _, let to, let sentMessage) = entry.event, sentMessage.kind == "replicate" else { continue }
+                let label = sentMessage.label
                 let words: [Substring] = label.split(separator: " ")
                 guard let via = words.last, words.count >= 2, words[words.count - 2] == "via" else { continue }
                 let path: [String] = via.split(separator: ">").map(String.init)

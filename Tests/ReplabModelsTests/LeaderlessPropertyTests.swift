@@ -101,7 +101,7 @@ struct Schedule {
     }
 }
 
-extension Simulation {
+extension Cluster {
     /// Every key's primaries hold the same versions, and no hint is left anywhere.
     var converged: Bool {
         replicas.allSatisfy(\.hints.isEmpty)

@@ -17,14 +17,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
-        // The deterministic core: virtual clock, seeded PRNG, in-flight messages, faults, trace.
+        // The deterministic core: the `ReplicationModel` protocol (handlers that answer a delivery,
+        // a timer, a tick, a crash or a recovery with effects) and the `Driver` that runs any such
+        // model: virtual clock, seeded scheduler, the in-flight set with its delivery gate, faults,
+        // timers, and the trace (messages kept as data; notes and results still carry their words).
         // No I/O, no wall-clock time, no system randomness.
         .target(name: "ReplabKernel", swiftSettings: strict),
-        // Replication models on top of the kernel: the leaderless, single-leader and multi-leader
-        // handlers as mutating functions of one `Simulation` value (Hashable: equal clusters are
-        // equal whatever their message ids and traces); they send through it and record to its
-        // trace, and its delivery gate holds what a cut link holds. The operation history and
-        // the replication logs are persistent arrays (hash trees) that copies share. The checker.
+        // The REPL's replication models on the kernel: `Cluster`, one ReplicationModel whose handlers
+        // dispatch to the leaderless, single-leader and multi-leader code (they change replica and
+        // client state and ask for effects; the network, timers and trace are the driver's), and
+        // `Simulation` = Driver<Cluster>, Hashable (equal clusters are equal whatever their message
+        // ids and traces). The operation history and the replication logs are persistent arrays
+        // (hash trees) that copies share. The checker.
         .target(
             name: "ReplabModels",
             dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],
@@ -63,7 +67,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        // Benchmarks (release build): W1 on the kernel's network, W2 on the explorer, PBS sampling,
+        // Benchmarks (release build): W1 as a ReplicationModel through the kernel's Driver, W2 on the
+        // explorer, PBS sampling,
         // the timeline view, and a long session through the session executor.
         .executableTarget(
             name: "replab-bench",

@@ -20,12 +20,11 @@
 public struct Driver<Model: ReplicationModel> {
     /// The model's state: every participant's.
     public var state: Model
-    @usableFromInline var storedNow: UInt64 = 0
-    @usableFromInline var storedStep: UInt32 = 0
+    /// Time, step, faults and the messages in flight, kept as the `World` handlers read, so a
+    /// handler is handed it as it is, without a copy.
+    @usableFromInline var storedWorld = World<Model.Message>(now: 0, step: 0, faults: Faults(), network: Network())
     /// The scheduler's seeded generator (random deliveries).
     public var prng: SplitMix64
-    @usableFromInline var storedNetwork = Network<Model.Message>()
-    public private(set) var faults = Faults()
     @usableFromInline var storedTimers = Timers<Model.Timer>()
     /// What happened, for the views and exports. Not kept when `recordsTrace` is false.
     public var trace = Trace<Model.Message>()
@@ -34,11 +33,13 @@ public struct Driver<Model: ReplicationModel> {
     @usableFromInline var outbox = Effects<Model.Message, Model.Timer>()
 
     /// Virtual time.
-    @inlinable public var now: UInt64 { storedNow }
+    @inlinable public var now: UInt64 { storedWorld.storedNow }
     /// One per delivery, loss, duplication, fault, tick or operation start.
-    @inlinable public var step: UInt32 { storedStep }
+    @inlinable public var step: UInt32 { storedWorld.storedStep }
     /// The messages in flight.
-    @inlinable public var network: Network<Model.Message> { storedNetwork }
+    @inlinable public var network: Network<Model.Message> { storedWorld.storedNetwork }
+    /// Crashed participants and the partition.
+    @inlinable public var faults: Faults { storedWorld.storedFaults }
     /// The timers set and not yet fired.
     @inlinable public var timers: Timers<Model.Timer> { storedTimers }
 
@@ -60,7 +61,7 @@ public struct Driver<Model: ReplicationModel> {
 
     /// What a handler may read now.
     @inlinable
-    public var world: World<Model.Message> { World(now: now, step: step, faults: faults, network: network) }
+    public var world: World<Model.Message> { storedWorld }
 
     /// Appends an event to the trace at the current step and time.
     @inlinable
@@ -69,7 +70,7 @@ public struct Driver<Model: ReplicationModel> {
     }
 
     /// Starts a new step (an operation starting, an operator's action) without delivering anything.
-    public mutating func beginStep() { storedStep += 1 }
+    public mutating func beginStep() { storedWorld.storedStep += 1 }
 
     // MARK: - The delivery gate
 
@@ -88,20 +89,20 @@ public struct Driver<Model: ReplicationModel> {
     /// Runs one of the model's handlers (or any action on its state, such as a client request)
     /// and applies the effects it asked for. When `asStep`, the action is a step of its own.
     /// If the action throws, the driver is left as it was.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func perform<Result, Failure: Error>(
         asStep: Bool = false,
         _ action: (inout Model, World<Model.Message>, inout Effects<Model.Message, Model.Timer>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         let saved = step
-        if asStep { storedStep += 1 }
+        if asStep { storedWorld.storedStep += 1 }
         var effects = Effects<Model.Message, Model.Timer>()
         swap(&effects, &outbox)
         let result: Result
         do {
-            result = try action(&state, world, &effects)
+            result = try action(&state, storedWorld, &effects)
         } catch {
-            storedStep = saved
+            storedWorld.storedStep = saved
             effects.removeAll()
             swap(&effects, &outbox)
             throw error
@@ -112,37 +113,45 @@ public struct Driver<Model: ReplicationModel> {
     }
 
     /// Carries out a handler's effects, in order, and empties the buffer.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func apply(_ effects: inout Effects<Model.Message, Model.Timer>) {
-        for effect in effects.list {
-            switch effect {
-            case .send(let from, let to, let message):
-                let latency = state.latency(of: message, from: from, to: to)
-                let id = storedNetwork.send(from: from, to: to, payload: message, now: now, latency: latency, step: step)
-                record(.sent(id, from: from, to: to, message))
-            case .setTimer(let time, let timer):
-                storedTimers.schedule(at: time, timer)
-            case .cancelTimer(let timer):
-                storedTimers.cancel { $0 == timer }
-            case .start(let op, let client, let text):
-                record(.opStarted(op: op, client: client, text: text))
-            case .complete(let op, let client, let ok, let text):
-                record(.opCompleted(op: op, client: client, ok: ok, text: text))
-            case .note(let node, let kind, let text):
-                record(.note(node, kind: kind, text: text))
-            }
-        }
+        effects.forEach(
+            send: { send in put(send.message, from: send.from, to: send.to) },
+            other: { effect in
+                switch effect {
+                case .send(let from, let to, let message):
+                    put(message, from: from, to: to)
+                case .setTimer(let time, let timer):
+                    storedTimers.schedule(at: time, timer)
+                case .cancelTimer(let timer):
+                    storedTimers.cancel { $0 == timer }
+                case .start(let op, let client, let text):
+                    record(.opStarted(op: op, client: client, text: text))
+                case .complete(let op, let client, let ok, let text):
+                    record(.opCompleted(op: op, client: client, ok: ok, text: text))
+                case .note(let node, let kind, let text):
+                    record(.note(node, kind: kind, text: text))
+                }
+            })
         effects.removeAll()
+    }
+
+    /// Puts a message in flight, with the latency the model gives it.
+    @inlinable @inline(__always)
+    mutating func put(_ message: Model.Message, from: Address, to: Address) {
+        let latency = state.latency(of: message, from: from, to: to)
+        let id = storedWorld.storedNetwork.send(from: from, to: to, payload: message, now: now, latency: latency, step: step)
+        record(.sent(id, from: from, to: to, message))
     }
 
     // MARK: - Deliveries
 
     /// Delivers a message already taken out of flight: time moves on to its delivery time (with
     /// latency), and it is lost if its receiver is crashed.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func deliver(_ envelope: Envelope<Model.Message>) {
         if envelope.deliverAt > now { advance(to: envelope.deliverAt) }
-        storedStep += 1
+        storedWorld.storedStep += 1
         if faults.isCrashed(envelope.to) {
             record(.dropped(envelope.id, .receiverCrashed))
             return
@@ -156,7 +165,7 @@ public struct Driver<Model: ReplicationModel> {
     @discardableResult
     public mutating func deliver(_ id: MessageID) -> Bool {
         guard let envelope = network.message(id), isDeliverable(envelope) else { return false }
-        storedNetwork.remove(id)
+        storedWorld.storedNetwork.remove(id)
         deliver(envelope)
         return true
     }
@@ -166,21 +175,21 @@ public struct Driver<Model: ReplicationModel> {
     @discardableResult
     public mutating func deliver(_ ids: [MessageID]) -> Int {
         let open = network.messages(Set(ids)).filter(isDeliverable).map(\.id)
-        let envelopes = storedNetwork.take(Set(open))
+        let envelopes = storedWorld.storedNetwork.take(Set(open))
         for envelope in envelopes { deliver(envelope) }
         return envelopes.count
     }
 
     /// Delivers the next message in the scheduler's order that the gate lets through; returns
     /// false when there is none. O(log n) in the messages in flight.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func deliverNext() -> Bool {
-        let faults = self.faults
         let next: Envelope<Model.Message>?
-        if faults.isPartitioned {
-            next = storedNetwork.popNext(where: { !faults.isCut($0.from, $0.to) })
+        if storedWorld.storedFaults.isPartitioned {
+            let faults = storedWorld.storedFaults
+            next = storedWorld.storedNetwork.popNext(where: { !faults.isCut($0.from, $0.to) })
         } else {
-            next = storedNetwork.popNext()
+            next = storedWorld.storedNetwork.popNext()
         }
         guard let envelope = next else { return false }
         deliver(envelope)
@@ -198,15 +207,15 @@ public struct Driver<Model: ReplicationModel> {
 
     /// Loses a message in flight.
     public mutating func drop(_ id: MessageID) {
-        guard storedNetwork.remove(id) != nil else { return }
-        storedStep += 1
+        guard storedWorld.storedNetwork.remove(id) != nil else { return }
+        storedWorld.storedStep += 1
         record(.dropped(id, .dropped))
     }
 
     /// Loses the messages with these ids that are in flight, in id order.
     public mutating func drop(_ ids: [MessageID]) {
-        for envelope in storedNetwork.take(Set(ids)) {
-            storedStep += 1
+        for envelope in storedWorld.storedNetwork.take(Set(ids)) {
+            storedWorld.storedStep += 1
             record(.dropped(envelope.id, .dropped))
         }
     }
@@ -223,8 +232,8 @@ public struct Driver<Model: ReplicationModel> {
     public mutating func duplicate(_ ids: [MessageID]) -> [MessageID] {
         var copies: [MessageID] = []
         for original in network.messages(Set(ids)) {
-            storedStep += 1
-            let copy = storedNetwork.duplicate(original, now: now, step: step)
+            storedWorld.storedStep += 1
+            let copy = storedWorld.storedNetwork.duplicate(original, now: now, step: step)
             record(.sent(copy, from: original.from, to: original.to, original.payload))
             record(.duplicated(original: original.id, copy: copy))
             copies.append(copy)
@@ -235,27 +244,27 @@ public struct Driver<Model: ReplicationModel> {
     // MARK: - Faults and time
 
     public mutating func partition(_ groups: [[Address]]) {
-        storedStep += 1
-        faults.partition(groups)
+        storedWorld.storedStep += 1
+        storedWorld.storedFaults.partition(groups)
         record(.partitioned(faults.groups))
     }
 
     public mutating func heal() {
-        storedStep += 1
-        faults.heal()
+        storedWorld.storedStep += 1
+        storedWorld.storedFaults.heal()
         record(.healed)
     }
 
     public mutating func crash(_ node: Address) {
-        storedStep += 1
-        faults.crash(node)
+        storedWorld.storedStep += 1
+        storedWorld.storedFaults.crash(node)
         record(.crashed(node))
         perform { model, world, effects in model.crashed(node, world, &effects) }
     }
 
     public mutating func recover(_ node: Address) {
-        storedStep += 1
-        faults.recover(node)
+        storedWorld.storedStep += 1
+        storedWorld.storedFaults.recover(node)
         record(.recovered(node))
         perform { model, world, effects in model.recovered(node, world, &effects) }
     }
@@ -263,8 +272,8 @@ public struct Driver<Model: ReplicationModel> {
     /// Advances virtual time by one tick: the timers due fire in the order they were set, then
     /// the model does its periodic work.
     public mutating func tick() {
-        storedStep += 1
-        storedNow += 1
+        storedWorld.storedStep += 1
+        storedWorld.storedNow += 1
         record(.ticked(now))
         fireDueTimers()
         perform { model, world, effects in model.ticked(world, &effects) }
@@ -274,8 +283,8 @@ public struct Driver<Model: ReplicationModel> {
     /// latency), firing the timers due by then.
     @inlinable
     mutating func advance(to time: UInt64) {
-        storedNow = time
-        if timers.count > 0 { fireDueTimers() }
+        storedWorld.storedNow = time
+        if storedTimers.count > 0 { fireDueTimers() }
     }
 
     @usableFromInline

@@ -6,14 +6,18 @@
 ///   a cut link stay in flight, undeliverable, until `heal`.
 /// - A crashed replica receives nothing and sends nothing; it keeps its durable state.
 public struct Faults: Hashable, Sendable {
-    /// The groups of the current partition, each sorted; empty when there is no partition.
-    public private(set) var groups: [[Address]] = []
+    @usableFromInline var storedGroups: [[Address]] = []
     /// Crashed replicas, sorted.
-    public private(set) var crashed: [Address] = []
+    @usableFromInline var storedCrashed: [Address] = []
+
+    /// The groups of the current partition, each sorted; empty when there is no partition.
+    @inlinable public var groups: [[Address]] { storedGroups }
+    /// Crashed replicas, sorted.
+    @inlinable public var crashed: [Address] { storedCrashed }
 
     public init() {}
 
-    public var isPartitioned: Bool { !groups.isEmpty }
+    @inlinable public var isPartitioned: Bool { !storedGroups.isEmpty }
 
     public func group(of address: Address) -> Int? {
         groups.firstIndex { $0.contains(address) }
@@ -25,22 +29,22 @@ public struct Faults: Hashable, Sendable {
         return ga != gb
     }
 
-    public func isCrashed(_ address: Address) -> Bool { crashed.contains(address) }
+    @inlinable public func isCrashed(_ address: Address) -> Bool { !storedCrashed.isEmpty && storedCrashed.contains(address) }
 
     public mutating func partition(_ newGroups: [[Address]]) {
-        groups = newGroups.map { $0.sorted() }.filter { !$0.isEmpty }
+        storedGroups = newGroups.map { $0.sorted() }.filter { !$0.isEmpty }
     }
 
-    public mutating func heal() { groups = [] }
+    public mutating func heal() { storedGroups = [] }
 
     public mutating func crash(_ address: Address) {
-        if !crashed.contains(address) {
-            crashed.append(address)
-            crashed.sort()
+        if !storedCrashed.contains(address) {
+            storedCrashed.append(address)
+            storedCrashed.sort()
         }
     }
 
-    public mutating func recover(_ address: Address) { crashed.removeAll { $0 == address } }
+    public mutating func recover(_ address: Address) { storedCrashed.removeAll { $0 == address } }
 }
 
 /// Timers: callbacks a model asked for at a future virtual time. They fire in `(fireAt, order

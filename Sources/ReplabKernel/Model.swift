@@ -45,22 +45,27 @@ extension ReplicationModel {
 /// `anti_entropy_concurrency`, which a real node keeps by counting its own open exchanges).
 /// Read only: a handler changes the world through effects.
 public struct World<Message> {
-    public let now: UInt64
-    public let step: UInt32
-    public let faults: Faults
-    public let network: Network<Message>
+    @usableFromInline var storedNow: UInt64
+    @usableFromInline var storedStep: UInt32
+    @usableFromInline var storedFaults: Faults
+    @usableFromInline var storedNetwork: Network<Message>
+
+    @inlinable public var now: UInt64 { storedNow }
+    @inlinable public var step: UInt32 { storedStep }
+    @inlinable public var faults: Faults { storedFaults }
+    @inlinable public var network: Network<Message> { storedNetwork }
 
     @inlinable
     public init(now: UInt64, step: UInt32, faults: Faults, network: Network<Message>) {
-        self.now = now
-        self.step = step
-        self.faults = faults
-        self.network = network
+        storedNow = now
+        storedStep = step
+        storedFaults = faults
+        storedNetwork = network
     }
 
     /// Whether `to` is up and can hear `from` now.
     public func isReachable(from: Address, to: Address) -> Bool {
-        !faults.isCrashed(to) && !faults.isCrashed(from) && !faults.isCut(from, to)
+        !storedFaults.isCrashed(to) && !storedFaults.isCrashed(from) && !storedFaults.isCut(from, to)
     }
 }
 
@@ -82,43 +87,105 @@ public enum Effect<Message, Timer> {
 
 /// The effects of one handler call, in the order the handler asked for them; the driver applies
 /// them in that order (so the trace shows a note between the sends it came between).
+///
+/// Kept as two arrays, the sends and the rest (each with its place among the sends), so that
+/// the common case, a handler that only sends, fills and empties a buffer of plain values.
 public struct Effects<Message, Timer> {
-    @usableFromInline var storedList: [Effect<Message, Timer>] = []
+    /// A message to put in flight.
+    public struct Send {
+        public let from: Address
+        public let to: Address
+        public let message: Message
 
-    /// The effects asked for so far, in order.
-    @inlinable public var list: [Effect<Message, Timer>] { storedList }
+        @inlinable
+        public init(from: Address, to: Address, message: Message) {
+            self.from = from
+            self.to = to
+            self.message = message
+        }
+    }
+
+    /// The sends are `sends[0..<sendCount]`; emptying the buffer only resets the count, and a
+    /// later send overwrites the slot (a handler sends a handful, so what stays behind is small).
+    @usableFromInline var sends: [Send] = []
+    @usableFromInline var sendCount = 0
+    /// The other effects, each with the number of sends asked for before it.
+    @usableFromInline var others: [(before: Int, effect: Effect<Message, Timer>)] = []
 
     @inlinable public init() {}
 
-    @inlinable public var isEmpty: Bool { storedList.isEmpty }
+    @inlinable public var isEmpty: Bool { sendCount == 0 && others.isEmpty }
 
-    @inlinable
+    /// Every effect asked for so far, in order.
+    public var list: [Effect<Message, Timer>] {
+        var all: [Effect<Message, Timer>] = []
+        forEach { all.append($0) }
+        return all
+    }
+
+    /// Calls `apply` with each send, and `other` with each other effect, in the order asked.
+    @inlinable @inline(__always)
+    public func forEach(send apply: (Send) -> Void, other: (Effect<Message, Timer>) -> Void) {
+        if others.isEmpty {
+            for index in 0..<sendCount { apply(sends[index]) }
+            return
+        }
+        var next = 0
+        for index in 0..<sendCount {
+            let send = sends[index]
+            while next < others.count && others[next].before == index {
+                other(others[next].effect)
+                next += 1
+            }
+            apply(send)
+        }
+        while next < others.count {
+            other(others[next].effect)
+            next += 1
+        }
+    }
+
+    func forEach(_ body: (Effect<Message, Timer>) -> Void) {
+        forEach(send: { body(.send(from: $0.from, to: $0.to, $0.message)) }, other: body)
+    }
+
+    @inlinable @inline(__always)
     public mutating func send(from: Address, to: Address, _ message: Message) {
-        storedList.append(.send(from: from, to: to, message))
+        let send = Send(from: from, to: to, message: message)
+        if sendCount < sends.count { sends[sendCount] = send } else { sends.append(send) }
+        sendCount += 1
     }
 
     @inlinable
-    public mutating func setTimer(at time: UInt64, _ timer: Timer) { storedList.append(.setTimer(at: time, timer)) }
+    public mutating func setTimer(at time: UInt64, _ timer: Timer) { others.append((sendCount, .setTimer(at: time, timer))) }
 
     @inlinable
-    public mutating func cancelTimer(_ timer: Timer) { storedList.append(.cancelTimer(timer)) }
+    public mutating func cancelTimer(_ timer: Timer) { others.append((sendCount, .cancelTimer(timer))) }
 
     @inlinable
-    public mutating func start(op: Int, client: Address, text: String) { storedList.append(.start(op: op, client: client, text: text)) }
+    public mutating func start(op: Int, client: Address, text: String) {
+        others.append((sendCount, .start(op: op, client: client, text: text)))
+    }
 
     @inlinable
     public mutating func complete(op: Int, client: Address, ok: Bool, text: String) {
-        storedList.append(.complete(op: op, client: client, ok: ok, text: text))
+        others.append((sendCount, .complete(op: op, client: client, ok: ok, text: text)))
     }
 
     @inlinable
-    public mutating func note(_ node: Address, kind: String, text: String) { storedList.append(.note(node, kind: kind, text: text)) }
+    public mutating func note(_ node: Address, kind: String, text: String) {
+        others.append((sendCount, .note(node, kind: kind, text: text)))
+    }
 
     /// Empties the buffer, keeping its storage for the next handler.
     @inlinable
-    public mutating func removeAll() { storedList.removeAll(keepingCapacity: true) }
+    public mutating func removeAll() {
+        sendCount = 0
+        if !others.isEmpty { others.removeAll(keepingCapacity: true) }
+    }
 }
 
 extension Effect: Sendable where Message: Sendable, Timer: Sendable {}
 extension Effects: Sendable where Message: Sendable, Timer: Sendable {}
+extension Effects.Send: Sendable where Message: Sendable {}
 extension World: Sendable where Message: Sendable {}

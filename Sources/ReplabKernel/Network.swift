@@ -69,7 +69,7 @@ public struct Network<Payload> {
     @inlinable public var isEmpty: Bool { heap.isEmpty }
 
     /// Puts a message in flight and returns its id.
-    @inlinable
+    @inlinable @inline(__always)
     @discardableResult
     public mutating func send(
         from: Address, to: Address, payload: Payload, now: UInt64, latency: UInt64 = 0, step: UInt32 = 0
@@ -84,7 +84,7 @@ public struct Network<Payload> {
     }
 
     /// The next message in the scheduler's order, removed from flight.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func popNext() -> Envelope<Payload>? {
         guard let last = heap.popLast() else { return nil }
         if heap.isEmpty { return last }
@@ -181,7 +181,7 @@ public struct Network<Payload> {
     // The heap operations move elements through a "hole" with unsafe pointers: no bounds or
     // uniqueness checks in the loops, and no retain/release traffic for payloads with references.
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func push(_ envelope: Envelope<Payload>) {
         heap.append(envelope)
         heap.withUnsafeMutableBufferPointer { buffer in
@@ -206,7 +206,7 @@ public struct Network<Payload> {
     /// comparison per level), then `element` climbs back up from there. `element` is the heap's
     /// former last leaf, so it rarely climbs far, which saves about half the comparisons of a
     /// textbook sift-down.
-    @inlinable
+    @inlinable @inline(__always)
     static func replaceTop(
         of base: UnsafeMutablePointer<Envelope<Payload>>, count: Int, with element: Envelope<Payload>
     ) -> Envelope<Payload> {

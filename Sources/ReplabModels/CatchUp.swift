@@ -71,8 +71,8 @@ extension Cluster {
             // A follower streams from the one leader it follows; a higher epoch names a new one.
             guard leaderEpoch > state.epoch else {
                 note(
-                        me, kind: "split-brain",
-                        text: "\(me.name) follows \(state.leader?.name ?? "?"): ignores \(entry) from \(from.name)")
+                    me, kind: "split-brain",
+                    text: "\(me.name) follows \(state.leader?.name ?? "?"): ignores \(entry) from \(from.name)")
                 return
             }
             state.epoch = leaderEpoch
@@ -122,9 +122,9 @@ extension Cluster {
         replicas[me.replicaIndex].replication.log = kept
         replicas[me.replicaIndex].store = Cluster.replay(kept, at: me)
         note(
-                me, kind: "truncate",
-                text: "\(me.name) discards \(discarded.map { "#\($0.index) \($0.text) (epoch \($0.epoch))" }.joined(separator: ", ")):"
-                    + " not in \(leader.name)'s log")
+            me, kind: "truncate",
+            text: "\(me.name) discards \(discarded.map { "#\($0.index) \($0.text) (epoch \($0.epoch))" }.joined(separator: ", ")):"
+                + " not in \(leader.name)'s log")
     }
 
     /// The table a log builds, applied in order (the same rules as `applyRow`).

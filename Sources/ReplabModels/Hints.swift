@@ -88,8 +88,8 @@ extension Cluster {
         }
         replicas[index].hints = hints
         note(
-                node, kind: "hint",
-                text: "keeps \(key)=\(version.valueText) \(version.label) apart, as a hint for \(owner.name)")
+            node, kind: "hint",
+            text: "keeps \(key)=\(version.valueText) \(version.label) apart, as a hint for \(owner.name)")
     }
 
     /// The versions of `key` a node answers a read with: its own, and (as a fallback) what it
@@ -183,9 +183,9 @@ extension Cluster {
         }
         guard !parts.isEmpty else { return }
         note(
-                reader, kind: "sloppy",
-                text:
-                    "op \(op) missed \(parts.joined(separator: "; ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
-            )
+            reader, kind: "sloppy",
+            text:
+                "op \(op) missed \(parts.joined(separator: "; ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
+        )
     }
 }

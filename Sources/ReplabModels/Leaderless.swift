@@ -186,10 +186,10 @@ extension Cluster {
         let count = replicas[node.replicaIndex].store[key]?.count ?? 0
         if count > Cluster.siblingWarning {
             note(
-                    node, kind: "warning",
-                    text:
-                        "warning: \(key) has \(count) siblings, more than \(Cluster.siblingWarning) (Riak warns at \(Cluster.siblingWarning) and refuses writes beyond \(Cluster.siblingLimit))"
-                )
+                node, kind: "warning",
+                text:
+                    "warning: \(key) has \(count) siblings, more than \(Cluster.siblingWarning) (Riak warns at \(Cluster.siblingWarning) and refuses writes beyond \(Cluster.siblingLimit))"
+            )
         }
         return nil
     }

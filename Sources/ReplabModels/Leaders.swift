@@ -241,10 +241,10 @@ extension Cluster {
             if state.isLeader {
                 guard settings.fencing, epoch > state.epoch else {
                     note(
-                            me, kind: "split-brain",
-                            text:
-                                "\(me.name) still believes it leads (epoch \(state.epoch)); without fencing it ignores \(leader.name)'s claim"
-                        )
+                        me, kind: "split-brain",
+                        text:
+                            "\(me.name) still believes it leads (epoch \(state.epoch)); without fencing it ignores \(leader.name)'s claim"
+                    )
                     return
                 }
                 stepDown(at: me, epoch: epoch, leader: leader, why: "\(leader.name) leads epoch \(epoch)")
@@ -332,8 +332,8 @@ extension Cluster {
         } else {
             leadership.awaitingSync[op] = waitFor
             note(
-                    me, kind: "sync",
-                    text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering")
+                me, kind: "sync",
+                text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering")
         }
     }
 
@@ -403,9 +403,9 @@ extension Cluster {
         leadership.unreachableTicks = 0
         let missing = replicas[old.replicaIndex].replication.log.count - replicas[target.replicaIndex].replication.log.count
         note(
-                target, kind: "failover",
-                text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
-                    + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : ""))
+            target, kind: "failover",
+            text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
+                + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : ""))
         for node in replicaAddresses where node != target {
             send(from: target, to: node, .newLeader(epoch: epoch, leader: target))
             replicas[target.replicaIndex].replication.lastContact[node] = now
@@ -519,8 +519,8 @@ extension Cluster {
             replicas[me.replicaIndex].replication.buffer.append(write)
             let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { "\($0.node.name):\($0.counter)" }
             note(
-                    me, kind: "buffered",
-                    text: "holds \(write.text) from \(write.origin.name) until it has \(missing.joined(separator: ", ")) (causal delivery)")
+                me, kind: "buffered",
+                text: "holds \(write.text) from \(write.origin.name) until it has \(missing.joined(separator: ", ")) (causal delivery)")
             return
         }
         applyReplicated(write, at: me)

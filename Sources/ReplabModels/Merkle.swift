@@ -328,9 +328,9 @@ extension Cluster {
         crossed.append(plural(tally.versions, "version"))
         let list = crossed.dropLast().joined(separator: ", ") + " and " + crossed.last!
         note(
-                me, kind: "anti-entropy",
-                text:
-                    "anti-entropy #\(exchange) with \(peer.name) done\(outcome.map { ": \($0)" } ?? ""); \(list) crossed in \(plural(tally.messages, "message")) (a full copy: \(plural(tally.fullCopy, "version")))"
-            )
+            me, kind: "anti-entropy",
+            text:
+                "anti-entropy #\(exchange) with \(peer.name) done\(outcome.map { ": \($0)" } ?? ""); \(list) crossed in \(plural(tally.messages, "message")) (a full copy: \(plural(tally.fullCopy, "version")))"
+        )
     }
 }

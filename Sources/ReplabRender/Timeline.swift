@@ -178,7 +178,9 @@ struct TimelineModel {
 
     /// Whether a trace entry passes the step, key and operation filters. Faults pass every
     /// filter but `steps=` (they are the background of what is shown); ticks pass only `steps=`.
-    static func admits(_ entry: TraceEntry<Message>, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation) -> Bool {
+    static func admits(_ entry: TraceEntry<Message>, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation)
+        -> Bool
+    {
         switch entry.event {
         case .partitioned, .healed, .crashed, .recovered:
             return filter.steps.map { $0.contains(entry.step) } ?? true

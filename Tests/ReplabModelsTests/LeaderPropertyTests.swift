@@ -127,7 +127,7 @@ extension Cluster {
             }
             let positions: [String] = log.map { "#\($0.index)@\($0.epoch)" }
             #expect(contiguous, "seed \(seed): \(node.name)'s log is out of order: \(positions)")
-            let same: Bool = dots(sim.replicas[node.replicaIndex].store) == dots(Cluster.replay(log, at: node))
+            let same: Bool = dots(sim.replicas[node.replicaIndex].store) == dots(SingleLeaderModel.replay(log, at: node))
             #expect(same, "seed \(seed): \(node.name)'s table is not its log applied in order")
         }
     }

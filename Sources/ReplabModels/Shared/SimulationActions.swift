@@ -11,24 +11,20 @@ extension Simulation {
         kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool
     ) throws(SimulationError) -> Int {
         try perform(asStep: true) { (cluster, world, effects) throws(SimulationError) -> Int in
-            try cluster.handling(world, &effects) { (cluster) throws(SimulationError) -> Int in
-                try cluster.startOperation(kind: kind, key: key, value: value, client: client, via: via, blind: blind)
-            }
+            try cluster.kind.startOperation(kind: kind, key: key, value: value, client: client, via: via, blind: blind, world, &effects)
         }
     }
 
     /// Single-leader: promotes a follower (with none given, the most up-to-date live one).
     public mutating func failover(to requested: Address?) throws(SimulationError) {
         try perform(asStep: true) { (cluster, world, effects) throws(SimulationError) in
-            try cluster.handling(world, &effects) { (cluster) throws(SimulationError) in try cluster.failover(to: requested) }
+            try cluster.kind.failover(to: requested, world, &effects)
         }
     }
 
     /// One anti-entropy exchange: `a` sends its root hash to `b`; the rest follows as messages.
     public mutating func startAntiEntropy(_ a: Address, _ b: Address) {
-        perform(asStep: true) { cluster, world, effects in
-            cluster.handling(world, &effects) { cluster in cluster.startAntiEntropy(a, b) }
-        }
+        perform(asStep: true) { cluster, world, effects in cluster.kind.startAntiEntropy(a, b, world, &effects) }
     }
 
     // Questions the views ask of the model's state (properties are read through the driver).
@@ -41,9 +37,9 @@ extension Simulation {
     public func synchronousFollowers(of leader: Address) -> [Address] { state.synchronousFollowers(of: leader) }
     public func lag(of node: Address) -> Int { state.lag(of: node) }
 
-    public static var siblingWarning: Int { Cluster.siblingWarning }
-    public static var siblingLimit: Int { Cluster.siblingLimit }
-    public static var antiEntropyConcurrency: Int { Cluster.antiEntropyConcurrency }
+    public static var siblingWarning: Int { LeaderlessModel.siblingWarning }
+    public static var siblingLimit: Int { LeaderlessModel.siblingLimit }
+    public static var antiEntropyConcurrency: Int { LeaderlessModel.antiEntropyConcurrency }
 
     /// Messages in flight, in the scheduler's order.
     public var inFlight: [Envelope<Message>] { network.inOrder }

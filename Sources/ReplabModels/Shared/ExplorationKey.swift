@@ -46,20 +46,17 @@ extension Simulation {
         words.append(UInt64(state.replicas.count))
         for replica in state.replicas { words.append(hash(replica)) }
         words.append(hash(state.clientContexts))
-        words.append(hash(state.clientCounters))
+        words.append(hash(state.kind.core.clientCounters))
         words.append(UInt64(state.history.count))
         for record in state.history {
-            words.append(hash(Cluster.Outcome(op: record.op, outcome: record.outcome, written: record.written, read: record.read)))
+            words.append(hash(ClusterCore.Outcome(op: record.op, outcome: record.outcome, written: record.written, read: record.read)))
         }
-        words.append(hash(state.pending))
-        words.append(UInt64(state.coordinating.count))
-        for op in state.coordinating.keys.sorted() {
-            words.append(UInt64(op))
-            words.append(hash(Cluster.Coordinated(node: state.coordinating[op]!.node, state: state.coordinating[op]!.state)))
-        }
-        words.append(state.nextTimestamp)
-        words.append(hash(state.leadership))
-        words.append(UInt64(state.exchanges))
+        words.append(hash(state.kind.core.pending))
+        words.append(state.kind.core.nextTimestamp)
+        // The model's own state (coordinators' tallies, leadership, exchange counters).
+        var own = Hasher()
+        state.kind.hashOwnState(into: &own)
+        words.append(UInt64(bitPattern: Int64(own.finalize())))
         return words
     }
 }

@@ -32,35 +32,3 @@ public struct ModelLink: Sendable, Hashable, Comparable {
     }
     public static func < (lhs: ModelLink, rhs: ModelLink) -> Bool { (lhs.from, lhs.to) < (rhs.from, rhs.to) }
 }
-
-extension Cluster {
-    /// The role each replica plays now.
-    public func role(of node: Address) -> ReplicaRole {
-        switch model {
-        case .leaderless: return .replica
-        case .singleLeader, .multiLeader: return leaderRole(of: node)
-        }
-    }
-
-    /// The links the model uses, sorted: for leaderless clusters every client with every replica
-    /// (coordinator=client) or with its coordinators (coordinator=node: every replica, as any can
-    /// coordinate); for leader-based clusters the replication links, then the clients' links.
-    public var modelLinks: [ModelLink] {
-        switch model {
-        case .leaderless:
-            var links: [ModelLink] = []
-            for client in knownClients {
-                for replica in replicaAddresses {
-                    links.append(ModelLink(client, replica))
-                    links.append(ModelLink(replica, client))
-                }
-            }
-            if config.coordinator == .node {
-                for a in replicaAddresses { for b in replicaAddresses where a != b { links.append(ModelLink(a, b)) } }
-            }
-            return links.sorted()
-        case .singleLeader, .multiLeader:
-            return leaderLinks
-        }
-    }
-}

@@ -192,14 +192,11 @@ public enum MerkleMessage: Sendable, Hashable {
 }
 
 /// Anti-entropy: Merkle-tree exchanges between replicas, each step a real message.
-extension Cluster {
+extension LeaderlessModel {
     /// A replica's tree over the keys it is a primary for, or (with `peer`) over the keys both
     /// are primaries for: the range an exchange between them compares.
-    public func merkleTree(of node: Address, with peer: Address? = nil) -> MerkleTree {
-        MerkleTree(store: replicas[node.replicaIndex].store) { key in
-            let owners = primaries(for: key)
-            return owners.contains(node) && (peer.map { owners.contains($0) } ?? true)
-        }
+    func merkleTree(of node: Address, with peer: Address? = nil) -> MerkleTree {
+        merkleTree(of: node, with: peer) { primaries(for: $0) }
     }
 
     func versionCount(_ tree: MerkleTree, at node: Address) -> Int {
@@ -209,7 +206,7 @@ extension Cluster {
     /// At most this many periodic exchanges in flight per pair of replicas, as Riak's
     /// `anti_entropy_concurrency` (default 2) bounds its concurrent exchanges. Without it a short
     /// period starts a new exchange every tick while the last is undelivered, and the messages pile up.
-    public static let antiEntropyConcurrency = 2
+    static let antiEntropyConcurrency = 2
 
     /// Periodic anti-entropy: every live replica starts an exchange with the next live one in
     /// ring order (a key's primaries are consecutive on the ring, so the exchanges chain them),
@@ -226,9 +223,9 @@ extension Cluster {
         }
         for (offset, node) in live.enumerated() {
             let peer = live[(offset + 1) % live.count]
-            if (inFlight[[node, peer]]?.count ?? 0) >= Cluster.antiEntropyConcurrency {
+            if (inFlight[[node, peer]]?.count ?? 0) >= LeaderlessModel.antiEntropyConcurrency {
                 let note =
-                    "anti-entropy: a pair with \(Cluster.antiEntropyConcurrency) exchanges still in flight skipped its turn (at most \(Cluster.antiEntropyConcurrency) per pair, as Riak's anti_entropy_concurrency)"
+                    "anti-entropy: a pair with \(LeaderlessModel.antiEntropyConcurrency) exchanges still in flight skipped its turn (at most \(LeaderlessModel.antiEntropyConcurrency) per pair, as Riak's anti_entropy_concurrency)"
                 if !notes.contains(note) { notes.append(note) }
             } else {
                 startAntiEntropy(node, peer)

@@ -12,24 +12,22 @@ import ReplabKernel
 /// same cluster give equal, equally hashed states.
 extension Cluster: Hashable {
     public static func == (lhs: Cluster, rhs: Cluster) -> Bool {
-        lhs.stateKey == rhs.stateKey
+        lhs.kind.isEqual(to: rhs.kind)
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(stateKey)
+        hasher.combine(kind.core.stateKey)
+        kind.hashOwnState(into: &hasher)
     }
+}
 
+extension ClusterCore {
     /// What the history says of an operation that later events can read.
     struct Outcome: Hashable {
         let op: Int
         let outcome: OperationRecord.Outcome
         let written: Version?
         let read: [Version]
-    }
-
-    struct Coordinated: Hashable {
-        let node: Address
-        let state: PendingOp
     }
 
     struct Key: Hashable {
@@ -40,17 +38,13 @@ extension Cluster: Hashable {
         let clientCounters: [[String: UInt64]]
         let history: [Outcome]
         let pending: [Int: PendingOp]
-        let coordinating: [Int: Coordinated]
         let nextTimestamp: UInt64
-        let leadership: Leadership
-        let exchanges: Int
     }
 
     var stateKey: Key {
         Key(
             model: model, settings: settings, replicas: replicas, clientContexts: clientContexts, clientCounters: clientCounters,
             history: history.map { Outcome(op: $0.op, outcome: $0.outcome, written: $0.written, read: $0.read) },
-            pending: pending, coordinating: coordinating.mapValues { Coordinated(node: $0.node, state: $0.state) },
-            nextTimestamp: nextTimestamp, leadership: leadership, exchanges: exchanges)
+            pending: pending, nextTimestamp: nextTimestamp)
     }
 }

@@ -1,31 +1,106 @@
 import ReplabKernel
 
-/// The leaderless (Dynamo-style) model: client- or node-coordinated quorums, read repair, and
-/// Riak's sibling limits. Sloppy quorums and hinted handoff are in Hints.swift, anti-entropy in
-/// Merkle.swift.
-extension Cluster {
+/// The leaderless (Dynamo-style) model: client- or node-coordinated quorums over a consistent-
+/// hashing ring, read repair, and Riak's sibling limits. Sloppy quorums and hinted handoff are in
+/// Hints.swift, anti-entropy (Merkle-tree exchanges) in Merkle.swift.
+struct LeaderlessModel: ClusterKind {
+    var core: ClusterCore
+    /// Coordinator-side state in node-coordinated clusters, keyed by op (volatile: lost on crash).
+    var coordinating: [Int: Coordinated] = [:]
+    /// Anti-entropy exchanges started so far (each gets the next number).
+    var exchanges = 0
+
+    /// What a coordinating node counts for an operation.
+    struct Coordinated: Sendable, Hashable {
+        var node: Address
+        var state: PendingOp
+    }
+
+    init(_ config: LeaderlessConfig) {
+        core = ClusterCore(model: .leaderless(config))
+    }
+
     /// Riak warns when a key has more siblings than this…
-    public static let siblingWarning = 25
+    static let siblingWarning = 25
     /// …and refuses a write that would give it more than this (`max_siblings`).
-    public static let siblingLimit = 100
+    static let siblingLimit = 100
+
+    func hashOwnState(into hasher: inout Hasher) {
+        hasher.combine(coordinating)
+        hasher.combine(exchanges)
+    }
+
+    func ownStateEquals(_ other: LeaderlessModel) -> Bool {
+        coordinating == other.coordinating && exchanges == other.exchanges
+    }
+
+    /// A key's replicas: the first n nodes of its preference list on the ring.
+    func primaries(for key: String) -> [Address] { Array(ring.preferenceList(for: key).prefix(config.n)) }
+
+    func role(of node: Address) -> ReplicaRole { .replica }
+
+    /// Every client with every replica (coordinator=client) or with its coordinators
+    /// (coordinator=node: every replica, as any can coordinate), and the replicas with each other.
+    var modelLinks: [ModelLink] {
+        var links: [ModelLink] = []
+        for client in knownClients {
+            for replica in replicaAddresses {
+                links.append(ModelLink(client, replica))
+                links.append(ModelLink(replica, client))
+            }
+        }
+        if config.coordinator == .node {
+            for a in replicaAddresses { for b in replicaAddresses where a != b { links.append(ModelLink(a, b)) } }
+        }
+        return links.sorted()
+    }
+
+    func timeoutReason(_ state: PendingOp) -> String {
+        let got = state.kind == .get ? state.replies.count : state.acks.count
+        let noun = state.kind == .get ? "replies" : "acks"
+        return "timed out at tick \(now): \(got) of \(state.needed) \(noun)"
+            + (config.coordinator == .node ? " (from the coordinator)" : "")
+    }
+
+    /// Tombstones past their grace are purged, fallbacks retry handing their hints over, and
+    /// periodic anti-entropy starts its exchanges.
+    mutating func ticked() {
+        if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
+        retryHints()
+        if let every = settings.antiEntropyEveryTicks, every > 0, now % every == 0 { periodicAntiEntropy() }
+    }
+
+    /// What a coordinator was counting is volatile: it is lost with the crash.
+    mutating func crashed(_ node: Address) {
+        for op in coordinating.keys.sorted() where coordinating[op]?.node == node { coordinating[op] = nil }
+    }
+
+    mutating func recovered(_ node: Address) {}
+
+    mutating func forget(op: Int) { coordinating[op] = nil }
+
+    /// Read repair uses late replies, so a client or coordinator keeps a finished operation
+    /// until every replica it asked has answered.
+    mutating func retireSettledOperations() {
+        func answeredByAll(_ state: PendingOp) -> Bool {
+            state.targets.allSatisfy { state.acks.contains($0) || state.replies.contains($0) }
+        }
+        let clientCoordinated = config.coordinator == .client
+        let retired = retireFinished { clientCoordinated && !answeredByAll($0) }
+        var finished: [Int] = []
+        for (op, entry) in coordinating where entry.state.done && answeredByAll(entry.state) { finished.append(op) }
+        for op in finished { coordinating[op] = nil }
+        let coordinating = self.coordinating
+        cancelTimeouts(retired + finished) { coordinating[$0] != nil }
+    }
 
     // MARK: - Client operations
-
-    mutating func ensureClient(_ client: Address) {
-        while clientContexts.count < client.clientNumber {
-            clientContexts.append([:])
-            clientCounters.append([:])
-        }
-    }
 
     /// Starts a client operation; it sends its messages and returns at once.
     @discardableResult
     mutating func startOperation(
         kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool
     ) throws(SimulationError) -> Int {
-        if !model.isLeaderless {
-            return try startLeaderOperation(kind: kind, key: key, value: value, client: client, via: via, blind: blind)
-        }
         if kind == .insert || kind == .update {
             throw .invalid(
                 "\(kind.rawValue) is a row operation of single-leader and multi-leader clusters; in a leaderless cluster use put")
@@ -171,9 +246,9 @@ extension Cluster {
         let count = VersionMerge.merge(
             existing, version, resolution: config.resolve, tombstones: settings.tombstones, clocks: config.clocks
         ).versions.count
-        guard count > Cluster.siblingLimit else { return nil }
+        guard count > LeaderlessModel.siblingLimit else { return nil }
         return
-            "\(key) would have \(count) siblings, more than \(Cluster.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
+            "\(key) would have \(count) siblings, more than \(LeaderlessModel.siblingLimit) (Riak's max_siblings); read \(key) and write back with its context to resolve them"
     }
 
     /// Stores a client's write at a replica unless the sibling limit refuses it; returns the refusal.
@@ -184,11 +259,11 @@ extension Cluster {
         }
         store(version, key: key, at: node, cause: nil)
         let count = replicas[node.replicaIndex].store[key]?.count ?? 0
-        if count > Cluster.siblingWarning {
+        if count > LeaderlessModel.siblingWarning {
             note(
                 node, kind: "warning",
                 text:
-                    "warning: \(key) has \(count) siblings, more than \(Cluster.siblingWarning) (Riak warns at \(Cluster.siblingWarning) and refuses writes beyond \(Cluster.siblingLimit))"
+                    "warning: \(key) has \(count) siblings, more than \(LeaderlessModel.siblingWarning) (Riak warns at \(LeaderlessModel.siblingWarning) and refuses writes beyond \(LeaderlessModel.siblingLimit))"
             )
         }
         return nil
@@ -205,7 +280,7 @@ extension Cluster {
         let mine = targets.first { $0.node == me }
         if kind == .get {
             if mine != nil { gather(&state, readableVersions(of: key, at: me), from: me) }
-            coordinating[op] = (me, state)
+            coordinating[op] = Coordinated(node: me, state: state)
             for target in targets where target.node != me { send(from: me, to: target.node, .read(op: op, key: key)) }
             if state.replies.count >= state.needed { coordinatorFinishRead(op: op) }
         } else {
@@ -224,13 +299,13 @@ extension Cluster {
                 } else if let refusal = storeClientWrite(version, key: key, at: me) {
                     // Nothing is forwarded: the write fails at once.
                     state.done = true
-                    coordinating[op] = (me, state)
+                    coordinating[op] = Coordinated(node: me, state: state)
                     send(from: me, to: client, .response(op: op, ok: false, versions: [], reason: refusal))
                     return
                 }
                 state.acks.append(me)
             }
-            coordinating[op] = (me, state)
+            coordinating[op] = Coordinated(node: me, state: state)
             for target in targets where target.node != me {
                 if let owner = target.standIn {
                     send(from: me, to: target.node, .hintedWrite(op: op, key: key, version: version, owner: owner))
@@ -304,7 +379,7 @@ extension Cluster {
     }
 
     /// The leaderless handlers: replicas store and answer, clients or coordinators count.
-    mutating func handleLeaderless(_ envelope: Envelope<Message>) {
+    mutating func handle(_ envelope: Envelope<Message>) {
         let me = envelope.to
         let from = envelope.from
         switch envelope.payload {
@@ -345,5 +420,18 @@ extension Cluster {
             // Leader-based messages never reach a leaderless cluster.
             break
         }
+    }
+}
+extension LeaderlessModel {
+    /// The same hook for a leaderless coordinating node (`coordinator=node`): it checks its own
+    /// copy before it makes the version, and the client hears why nothing was written.
+    mutating func refusedByRuleAsCoordinator(
+        op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address
+    ) -> Bool {
+        guard kind == .put, let (rule, other) = brokenRule(key: key, value: value, at: me) else { return false }
+        let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
+        note(me, kind: "refused", text: "refuses put \(key): \(reason)")
+        send(from: me, to: client, .response(op: op, ok: false, versions: [], reason: reason))
+        return true
     }
 }

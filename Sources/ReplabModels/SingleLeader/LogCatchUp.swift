@@ -33,11 +33,8 @@ public struct CatchUpMark: Sendable, Hashable {
     public var sentAt: UInt64
 }
 
-extension Cluster {
-    /// Ticks a leader (or peer) waits for an answer before it sends again.
-    var catchUpRetryTicks: UInt64 { max(1, settings.timeoutTicks) }
-
-    // MARK: - Single-leader: the follower
+extension SingleLeaderModel {
+    // MARK: - The follower
 
     /// A follower receives an entry from a leader (`replicate` as written, or `catchUp`):
     /// the epoch checks, then Raft's consistency check, truncation of divergent entries, and
@@ -120,7 +117,7 @@ extension Cluster {
         kept.truncate(to: count)
         for write in tail where write.epoch == unlessEpoch { kept.append(write) }
         replicas[me.replicaIndex].replication.log = kept
-        replicas[me.replicaIndex].store = Cluster.replay(kept, at: me)
+        replicas[me.replicaIndex].store = SingleLeaderModel.replay(kept, at: me)
         note(
             me, kind: "truncate",
             text: "\(me.name) discards \(discarded.map { "#\($0.index) \($0.text) (epoch \($0.epoch))" }.joined(separator: ", ")):"
@@ -142,7 +139,7 @@ extension Cluster {
         return store
     }
 
-    // MARK: - Single-leader: the leader
+    // MARK: - The leader
 
     /// A follower confirmed its log matches the leader's through `index`; a catch-up continues
     /// with the next entry.
@@ -194,106 +191,24 @@ extension Cluster {
 
     // MARK: - When catch-up starts
 
-    /// A node came back: each leader that can reach it resends what it lacks (single-leader),
-    /// or it asks its neighbours (multi-leader).
-    mutating func resumeReplication(afterRecovering node: Address) {
-        switch model {
-        case .leaderless:
-            return
-        case .singleLeader:
-            for leader in replicaAddresses where leader != node && replicas[leader.replicaIndex].replication.isLeader {
-                guard isReachable(from: leader, to: node), let index = probeIndex(for: node, at: leader) else { continue }
-                replicas[leader.replicaIndex].replication.catchingUp[node] = nil
-                sendCatchUp(index: index, to: node, at: leader)
-            }
-        case .multiLeader:
-            for neighbour in upstreamNeighbours(of: node) { askMissing(neighbour, at: node) }
+    /// A node came back: each leader that can reach it resends what it lacks.
+    mutating func recovered(_ node: Address) {
+        for leader in replicaAddresses where leader != node && replicas[leader.replicaIndex].replication.isLeader {
+            guard isReachable(from: leader, to: node), let index = probeIndex(for: node, at: leader) else { continue }
+            replicas[leader.replicaIndex].replication.catchingUp[node] = nil
+            sendCatchUp(index: index, to: node, at: leader)
         }
     }
 
     /// Called every tick: a leader resends to a reachable follower that is behind and has heard
-    /// nothing from it for the timeout; a multi-leader peer that knows of a gap asks again.
+    /// nothing from it for the timeout.
     mutating func retryCatchUp() {
-        switch model {
-        case .leaderless:
-            return
-        case .singleLeader:
-            for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader && !faults.isCrashed(leader) {
-                for follower in replicaAddresses where follower != leader && isReachable(from: leader, to: follower) {
-                    let last = replicas[leader.replicaIndex].replication.lastContact[follower] ?? 0
-                    guard now - last >= catchUpRetryTicks, let index = probeIndex(for: follower, at: leader) else { continue }
-                    sendCatchUp(index: index, to: follower, at: leader)
-                }
-            }
-        case .multiLeader:
-            for node in replicaAddresses where !faults.isCrashed(node) {
-                let state = replicas[node.replicaIndex].replication
-                guard !state.applied.extra.isEmpty || !state.buffer.isEmpty else { continue }
-                for neighbour in upstreamNeighbours(of: node) where isReachable(from: node, to: neighbour) {
-                    let last = state.lastContact[neighbour] ?? 0
-                    if now - last >= catchUpRetryTicks { askMissing(neighbour, at: node) }
-                }
+        for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader && !faults.isCrashed(leader) {
+            for follower in replicaAddresses where follower != leader && isReachable(from: leader, to: follower) {
+                let last = replicas[leader.replicaIndex].replication.lastContact[follower] ?? 0
+                guard now - last >= catchUpRetryTicks, let index = probeIndex(for: follower, at: leader) else { continue }
+                sendCatchUp(index: index, to: follower, at: leader)
             }
         }
-    }
-
-    // MARK: - Multi-leader
-
-    /// The leaders a write from `origin` has passed when it reaches `node` by the topology.
-    func canonicalPath(of origin: Address, at node: Address) -> [Address] {
-        guard origin != node, case .multiLeader(let c) = model else { return [] }
-        switch c.topology {
-        case .allToAll:
-            return [origin]
-        case .star:
-            let hub = Address.replica(0)
-            return node == hub || origin == hub ? [origin] : [origin, hub]
-        case .ring:
-            var path: [Address] = []
-            var index = origin.replicaIndex
-            while index != node.replicaIndex {
-                path.append(.replica(index))
-                index = (index + 1) % config.nodes
-            }
-            return path
-        }
-    }
-
-    /// The neighbours that forward writes to `node` by the topology.
-    func upstreamNeighbours(of node: Address) -> [Address] {
-        replicaAddresses.filter { sender in
-            sender != node
-                && replicaAddresses.contains { origin in
-                    origin != node && propagationTargets(from: sender, path: canonicalPath(of: origin, at: sender)).contains(node)
-                }
-        }
-    }
-
-    /// A peer sends a neighbour what it has applied.
-    mutating func askMissing(_ neighbour: Address, at me: Address) {
-        send(from: me, to: neighbour, .missing(have: replicas[me.replicaIndex].replication.applied))
-        replicas[me.replicaIndex].replication.lastContact[neighbour] = now
-    }
-
-    /// A write arrived whose origin's earlier writes this peer has not all seen: it asks the
-    /// neighbour that sent it (with the write just received counted), unless it asked within
-    /// the timeout.
-    mutating func askForGap(from: Address, at me: Address) {
-        guard from.isReplica else { return }
-        let state = replicas[me.replicaIndex].replication
-        if let last = state.lastContact[from], now - last < catchUpRetryTicks { return }
-        askMissing(from, at: me)
-    }
-
-    /// Answers `missing(have:)`: every write held here that the asker lacks and that the
-    /// topology routes from here to it, oldest first.
-    mutating func sendMissing(to peer: Address, have: VersionVector, at me: Address) {
-        let writes = replicas[me.replicaIndex].replication.log.filter { write in
-            write.origin != peer && !have.contains(Dot(write.origin, write.index))
-                && propagationTargets(from: me, path: canonicalPath(of: write.origin, at: me)).contains(peer)
-        }
-        guard !writes.isEmpty else { return }
-        note(me, kind: "catch-up", text: "\(me.name) resends \(peer.name) \(plural(writes.count, "write")) it missed")
-        for write in writes { send(from: me, to: peer, .propagate(write, path: canonicalPath(of: write.origin, at: me) + [me])) }
     }
 }

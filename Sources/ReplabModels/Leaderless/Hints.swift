@@ -47,13 +47,13 @@ public enum HandoffMessage: Sendable, Hashable {
 /// gossip, late and sometimes wrongly; replab uses what the simulation knows, so the choice is
 /// visible and repeatable. A node that fails after the messages were sent is not noticed: the
 /// operation then waits and may time out, as with strict quorums.
-extension Cluster {
+extension LeaderlessModel {
     /// Where an operation's messages go: the key's primaries (strict quorums), or with sloppy
     /// quorums the first n nodes of its preference list reachable from `coordinator`, each
     /// fallback paired with the unreachable primary it stands in for (in preference order).
     func quorumTargets(for key: String, from coordinator: Address) -> [(node: Address, standIn: Address?)] {
         let primaries = primaries(for: key)
-        guard settings.sloppy, model.isLeaderless else { return primaries.map { ($0, nil) } }
+        guard settings.sloppy else { return primaries.map { ($0, nil) } }
         let reachable = ring.preferenceList(for: key).filter { node in
             node == coordinator ? !faults.isCrashed(node) : isReachable(from: coordinator, to: node)
         }
@@ -69,7 +69,7 @@ extension Cluster {
     /// sloppy quorums the first node of the preference list the client can reach.
     func defaultCoordinator(for key: String, client: Address) -> Address {
         let list = ring.preferenceList(for: key)
-        guard settings.sloppy, model.isLeaderless else { return list[0] }
+        guard settings.sloppy else { return list[0] }
         return list.first { isReachable(from: client, to: $0) } ?? list[0]
     }
 

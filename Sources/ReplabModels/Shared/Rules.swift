@@ -29,10 +29,10 @@ public struct UniqueRule: Sendable, Hashable {
     }
 }
 
-extension Cluster {
+extension ReplicaCluster {
     /// The rule a write of `value` to `key` would break on `node`'s own copy, with the key that
     /// already holds the value there; nil when the write keeps every rule (or writes no value).
-    public func brokenRule(key: String, value: Value?, at node: Address) -> (rule: UniqueRule, other: String)? {
+    func brokenRule(key: String, value: Value?, at node: Address) -> (rule: UniqueRule, other: String)? {
         guard let value else { return nil }
         for rule in settings.rules where rule.matches(key) {
             for other in replicas[node.replicaIndex].keys where other != key && rule.matches(other) {
@@ -40,31 +40,6 @@ extension Cluster {
             }
         }
         return nil
-    }
-
-    /// Hook for the leaders' write handlers: refuses a write that breaks a rule on the accepting
-    /// node's own copy (the client hears why) and returns true; false lets the write go on.
-    mutating func refusedByRule(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) -> Bool {
-        guard kind == .put || kind == .insert || kind == .update, let (rule, other) = brokenRule(key: key, value: value, at: me)
-        else { return false }
-        let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
-        note(me, kind: "refused", text: "refuses \(kind.rawValue) \(key): \(reason)")
-        send(from: me, to: client, .writeResult(op: op, ok: false, reason: reason))
-        return true
-    }
-}
-
-extension Cluster {
-    /// The same hook for a leaderless coordinating node (`coordinator=node`): it checks its own
-    /// copy before it makes the version, and the client hears why nothing was written.
-    mutating func refusedByRuleAsCoordinator(
-        op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address
-    ) -> Bool {
-        guard kind == .put, let (rule, other) = brokenRule(key: key, value: value, at: me) else { return false }
-        let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
-        note(me, kind: "refused", text: "refuses put \(key): \(reason)")
-        send(from: me, to: client, .response(op: op, ok: false, versions: [], reason: reason))
-        return true
     }
 }
 

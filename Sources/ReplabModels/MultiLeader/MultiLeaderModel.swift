@@ -1,0 +1,204 @@
+import ReplabKernel
+
+/// The multi-leader model: every node is a leader that accepts writes from its clients and
+/// propagates them along the topology (all-to-all, star or ring), forwarding each write once by
+/// the leaders it has passed; concurrent writes are resolved by last-write-wins, kept as
+/// siblings, or read as their union; with `causal=on` a write waits for its dependencies.
+/// Peers catch up by version vector (CatchUp.swift).
+struct MultiLeaderModel: LeaderBased {
+    var core: ClusterCore
+
+    init(_ config: MultiLeaderConfig) {
+        core = ClusterCore(model: .multiLeader(config))
+    }
+
+    /// All the model's state is in the core.
+    func hashOwnState(into hasher: inout Hasher) {}
+
+    func ownStateEquals(_ other: MultiLeaderModel) -> Bool { true }
+
+    /// Every node takes writes.
+    func checkWriteTarget(_ target: Address, key: String) throws(SimulationError) {}
+
+    var topology: Topology {
+        if case .multiLeader(let c) = model { return c.topology }
+        return .allToAll
+    }
+
+    func role(of node: Address) -> ReplicaRole { .multiLeader(hub: topology == .star && node == .replica(0)) }
+
+    /// The propagation links of the topology, then each client with its home leader.
+    var modelLinks: [ModelLink] {
+        var links = Set<ModelLink>()
+        for leader in replicaAddresses {
+            for target in propagationTargets(from: leader, path: []) { links.insert(ModelLink(leader, target)) }
+        }
+        for client in knownClients {
+            links.insert(ModelLink(client, homeNode(of: client)))
+            links.insert(ModelLink(homeNode(of: client), client))
+        }
+        return links.sorted()
+    }
+
+    /// Catch-up retries, then tombstone purges.
+    mutating func ticked() {
+        retryCatchUp()
+        if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
+    }
+
+    /// Where a leader sends a write it accepted or received, given the leaders it has passed.
+    func propagationTargets(from leader: Address, path: [Address]) -> [Address] {
+        guard case .multiLeader(let c) = model else { return [] }
+        let others = replicaAddresses.filter { $0 != leader && !path.contains($0) }
+        switch c.topology {
+        case .allToAll:
+            return path.isEmpty ? others : []
+        case .star:
+            let hub = Address.replica(0)
+            return leader == hub ? others : (path.isEmpty ? [hub] : [])
+        case .ring:
+            let next = Address.replica((leader.replicaIndex + 1) % config.nodes)
+            return others.contains(next) ? [next] : []
+        }
+    }
+
+    var multiResolution: MultiResolution {
+        if case .multiLeader(let c) = model { return c.resolve }
+        return .lww
+    }
+
+    mutating func handle(_ envelope: Envelope<Message>) {
+        let me = envelope.to
+        let from = envelope.from
+        switch envelope.payload {
+        case .clientRead, .readResult, .writeResult:
+            handleClientTraffic(envelope)
+        case .clientWrite(let op, let kind, let key, let value, let timestamp):
+            multiLeaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
+        case .propagate(let write, let path):
+            // Each write is forwarded once, when it first arrives: a copy that comes again (a
+            // duplicate, a catch-up) stops here.
+            let state = replicas[me.replicaIndex].replication
+            guard !state.applied.contains(Dot(write.origin, write.index)), !state.buffer.contains(write) else { return }
+            for target in propagationTargets(from: me, path: path) where target != write.origin {
+                send(from: me, to: target, .propagate(write, path: path + [me]))
+            }
+            let contiguous = state.applied[write.origin]
+            receiveReplicated(write, at: me)
+            if contiguous + 1 < write.index { askForGap(from: from, at: me) }
+        case .missing(let have):
+            sendMissing(to: from, have: have, at: me)
+        default:
+            break
+        }
+    }
+
+    mutating func multiLeaderAccepts(
+        op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address
+    ) {
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
+        if kind == .insert && hasRow(key, at: me) {
+            send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
+            return
+        }
+        if kind == .update && !hasRow(key, at: me) {
+            note(me, kind: "update", text: "no row \(key): the update does nothing")
+            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
+            return
+        }
+        var state = replicas[me.replicaIndex].replication
+        state.written += 1
+        let dot = Dot(me, state.written)
+        let version = Version(
+            value: value, dot: dot, context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
+            timestamp: timestamp, writtenAt: now, op: op)
+        let write = ReplicatedWrite(
+            op: op, origin: me, index: state.written, epoch: 0, kind: kind, key: key, version: version, deps: state.applied)
+        state.applied = state.applied.inserting(dot)
+        state.log.append(write)
+        replicas[me.replicaIndex].replication = state
+        history[op - 1].written = version
+        mergeReplicated(write, at: me)
+        send(from: me, to: client, .writeResult(op: op, ok: true, reason: "accepted; replicates in the background"))
+        for target in propagationTargets(from: me, path: []) { send(from: me, to: target, .propagate(write, path: [me])) }
+    }
+
+    mutating func receiveReplicated(_ write: ReplicatedWrite, at me: Address) {
+        let state = replicas[me.replicaIndex].replication
+        let dot = Dot(write.origin, write.index)
+        if state.applied.contains(dot) || state.buffer.contains(write) { return }
+        if case .multiLeader(let c) = model, c.causal, !write.deps.isDominated(by: state.applied) {
+            replicas[me.replicaIndex].replication.buffer.append(write)
+            let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { "\($0.node.name):\($0.counter)" }
+            note(
+                me, kind: "buffered",
+                text: "holds \(write.text) from \(write.origin.name) until it has \(missing.joined(separator: ", ")) (causal delivery)")
+            return
+        }
+        applyReplicated(write, at: me)
+        drainBuffer(at: me)
+    }
+
+    mutating func drainBuffer(at me: Address) {
+        var progress = true
+        while progress {
+            progress = false
+            let state = replicas[me.replicaIndex].replication
+            guard let ready = state.buffer.first(where: { $0.deps.isDominated(by: state.applied) }) else { return }
+            replicas[me.replicaIndex].replication.buffer.removeAll { $0 == ready }
+            note(me, kind: "buffered", text: "releases \(ready.text) from \(ready.origin.name): its dependencies arrived")
+            applyReplicated(ready, at: me)
+            progress = true
+        }
+    }
+
+    mutating func applyReplicated(_ write: ReplicatedWrite, at me: Address) {
+        replicas[me.replicaIndex].replication.applied = replicas[me.replicaIndex].replication.applied.inserting(
+            Dot(write.origin, write.index))
+        replicas[me.replicaIndex].replication.log.append(write)
+        // An update of a row this leader has never seen (its insert has not arrived: the update
+        // overtook it) does nothing. A row that was deleted concurrently is different: the
+        // update then meets the tombstone as a conflict, so every leader ends up the same.
+        if write.kind == .update && (replicas[me.replicaIndex].store[write.key] ?? []).isEmpty {
+            note(me, kind: "overtaken", text: "update \(write.key) from \(write.origin.name) finds no row: it does nothing")
+            return
+        }
+        mergeReplicated(write, at: me)
+    }
+
+    /// Stores a multi-leader write and reports a conflict when it meets a concurrent version.
+    mutating func mergeReplicated(_ write: ReplicatedWrite, at me: Address) {
+        let key = write.key
+        let existing = replicas[me.replicaIndex].store[key] ?? []
+        let resolution: Resolution = multiResolution == .lww ? .lww : .siblings
+        let (versions, outcome) = VersionMerge.merge(existing, write.version, resolution: resolution, tombstones: true)
+        replicas[me.replicaIndex].store[key] = versions.isEmpty ? nil : versions
+        switch outcome {
+        case .sibling(let count):
+            let how = multiResolution == .union ? "kept both; reads see the union" : "kept as siblings"
+            note(me, kind: "conflict", text: "conflict on \(key): \(count) concurrent versions \(how): \(Message.describe(versions))")
+        case .lwwWon, .lwwLost:
+            let summary = outcome.lwwSummary(key: key, incoming: write.version) ?? ""
+            note(me, kind: "conflict", text: "conflict on \(key): \(summary)")
+        default:
+            break
+        }
+    }
+
+    /// Multi-leader resolve=union: concurrent versions read as one value, the union of their
+    /// comma-separated items (a shopping cart, a room's bookings).
+    func unionIfNeeded(_ versions: [Version]) -> [Version] {
+        guard multiResolution == .union, versions.count > 1 else { return versions }
+        var items: [String] = []
+        for version in versions {
+            for item in (version.value?.text ?? "").split(separator: ",") {
+                let trimmed = String(item).trimmingCharacters(in: " ")
+                if !trimmed.isEmpty && !items.contains(trimmed) { items.append(trimmed) }
+            }
+        }
+        var merged = versions[0]
+        merged.value = Value(items.sorted().joined(separator: ","))
+        merged.context = VersionMerge.context(of: versions)
+        return [merged]
+    }
+}

@@ -1,0 +1,287 @@
+import ReplabKernel
+
+/// The single-leader model: one leader orders every write in its log and ships the entries to
+/// its followers (asynchronously, or synchronously to the first `sync` of them); followers
+/// apply the log strictly in order and catch up from the leader as Raft's AppendEntries does
+/// (CatchUp.swift). Failover promotes a follower (by hand, or after `failover-timeout`), with
+/// or without fencing by epochs.
+struct SingleLeaderModel: LeaderBased {
+    var core: ClusterCore
+    /// Cluster-wide facts: who was last promoted, writes waiting for synchronous followers.
+    var leadership = Leadership()
+
+    init(_ config: SingleLeaderConfig) {
+        core = ClusterCore(model: .singleLeader(config))
+        for index in replicas.indices {
+            replicas[index].replication.leader = .replica(0)
+            replicas[index].replication.epoch = 1
+        }
+        replicas[0].replication.isLeader = true
+        // Every log starts empty: the first leader knows its followers match it.
+        for follower in replicaAddresses.dropFirst() { replicas[0].replication.matched[follower] = 0 }
+        leadership.current = .replica(0)
+    }
+
+    func hashOwnState(into hasher: inout Hasher) { hasher.combine(leadership) }
+
+    func ownStateEquals(_ other: SingleLeaderModel) -> Bool { leadership == other.leadership }
+
+    /// Writes go to a leader.
+    func checkWriteTarget(_ target: Address, key: String) throws(SimulationError) {
+        guard !replicas[target.replicaIndex].replication.isLeader else { return }
+        let leaders = replicaAddresses.filter { replicas[$0.replicaIndex].replication.isLeader }.map(\.name)
+        throw .invalid(
+            "writes go to the leader \(leaders.joined(separator: " and ")); \(target.name) is a follower (reads may go to any node: get \(key) via \(target.name))"
+        )
+    }
+
+    func unionIfNeeded(_ versions: [Version]) -> [Version] { versions }
+
+    /// Clients write to and read from the current leader by default.
+    func homeNode(of client: Address) -> Address { leadership.current }
+
+    /// The leader most recently promoted.
+    var currentLeader: Address { leadership.current }
+
+    /// The followers whose acknowledgement a write waits for.
+    func synchronousFollowers(of leader: Address) -> [Address] {
+        guard case .singleLeader(let c) = model else { return [] }
+        return Array(replicaAddresses.filter { $0 != leader }.prefix(c.sync))
+    }
+
+    /// Log entries a follower is behind the current leader.
+    func lag(of node: Address) -> Int {
+        max(0, replicas[currentLeader.replicaIndex].replication.log.count - replicas[node.replicaIndex].replication.log.count)
+    }
+
+    func role(of node: Address) -> ReplicaRole {
+        let state = replicas[node.replicaIndex].replication
+        if state.isLeader { return .leader(epoch: state.epoch) }
+        let leader = state.leader ?? currentLeader
+        return .follower(of: leader, lag: lag(of: node), synchronous: synchronousFollowers(of: leader).contains(node))
+    }
+
+    /// Each leader with its followers, both ways (entries out; acknowledgements and resync
+    /// requests back), then every client with every node.
+    var modelLinks: [ModelLink] {
+        var links = Set<ModelLink>()
+        for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader {
+            for follower in replicaAddresses where follower != leader {
+                links.insert(ModelLink(leader, follower))
+                links.insert(ModelLink(follower, leader))
+            }
+        }
+        for client in knownClients {
+            for node in replicaAddresses {
+                links.insert(ModelLink(client, node))
+                links.insert(ModelLink(node, client))
+            }
+        }
+        return links.sorted()
+    }
+
+    /// Automatic failover, then log catch-up retries, then tombstone purges.
+    mutating func ticked() {
+        checkAutomaticFailover()
+        retryCatchUp()
+        if let grace = settings.gcGraceTicks { purgeTombstones(olderThan: grace) }
+    }
+
+    mutating func failover(to requested: Address?) throws(SimulationError) {
+        try failover(to: requested, automatic: false)
+    }
+
+    mutating func handle(_ envelope: Envelope<Message>) {
+        let me = envelope.to
+        let from = envelope.from
+        switch envelope.payload {
+        case .clientRead, .readResult, .writeResult:
+            handleClientTraffic(envelope)
+        case .clientWrite(let op, let kind, let key, let value, let timestamp):
+            leaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
+        case .replicate(let write):
+            followerReceives(write, leaderEpoch: write.epoch, length: nil, from: from, at: me)
+        case .catchUp(let write, let length, let epoch):
+            followerReceives(write, leaderEpoch: epoch, length: length, from: from, at: me)
+        case .catchUpRequest(let have, _):
+            leaderGotCatchUpRequest(have: have, from: from, at: me)
+        case .replicateAck(let op, let index, let epoch):
+            leaderGotAck(index: index, from: from, at: me)
+            guard replicas[me.replicaIndex].replication.isLeader, epoch == replicas[me.replicaIndex].replication.epoch,
+                var waiting = leadership.awaitingSync[op]
+            else { return }
+            waiting.removeAll { $0 == from }
+            leadership.awaitingSync[op] = waiting
+            if waiting.isEmpty {
+                leadership.awaitingSync[op] = nil
+                if let client = history[op - 1].client as Address? {
+                    send(from: me, to: client, .writeResult(op: op, ok: true, reason: "synchronous followers confirmed"))
+                }
+            }
+        case .fenced(let epoch, let leader):
+            // A late answer to something this node sent in an older epoch does not depose it
+            // from the epoch it leads now.
+            guard epoch > replicas[me.replicaIndex].replication.epoch else { return }
+            stepDown(at: me, epoch: epoch, leader: leader, why: "fenced by epoch \(epoch)")
+        case .newLeader(let epoch, let leader):
+            var state = replicas[me.replicaIndex].replication
+            if state.isLeader {
+                guard settings.fencing, epoch > state.epoch else {
+                    note(
+                        me, kind: "split-brain",
+                        text:
+                            "\(me.name) still believes it leads (epoch \(state.epoch)); without fencing it ignores \(leader.name)'s claim"
+                    )
+                    return
+                }
+                stepDown(at: me, epoch: epoch, leader: leader, why: "\(leader.name) leads epoch \(epoch)")
+                return
+            }
+            if epoch >= state.epoch {
+                state.epoch = epoch
+                state.leader = leader
+                replicas[me.replicaIndex].replication = state
+                note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))")
+            }
+        default:
+            break
+        }
+    }
+
+    mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: String, ask: Bool = true) {
+        var state = replicas[me.replicaIndex].replication
+        let wasLeader = state.isLeader
+        state.isLeader = false
+        state.epoch = max(state.epoch, epoch)
+        state.leader = leader
+        replicas[me.replicaIndex].replication = state
+        guard wasLeader else { return }
+        guard ask else {
+            note(me, kind: "failover", text: "\(me.name) steps down (\(why))")
+            return
+        }
+        note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for the entries it lacks")
+        send(from: me, to: leader, .catchUpRequest(have: UInt64(state.log.count), epoch: state.epoch))
+    }
+
+    mutating func leaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address) {
+        let state = replicas[me.replicaIndex].replication
+        guard state.isLeader else {
+            send(
+                from: me, to: client,
+                .writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)"))
+            return
+        }
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
+        if kind == .insert && hasRow(key, at: me) {
+            send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
+            return
+        }
+        if kind == .update && !hasRow(key, at: me) {
+            note(me, kind: "update", text: "no row \(key): the update does nothing")
+            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
+            return
+        }
+        let index = UInt64(state.log.count + 1)
+        let version = Version(
+            value: value, dot: Dot(me, index), context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),
+            timestamp: timestamp, writtenAt: now, op: op)
+        let write = ReplicatedWrite(
+            op: op, origin: me, index: index, epoch: state.epoch, kind: kind, key: key, version: version, deps: VersionVector(),
+            previousEpoch: state.log.last?.epoch ?? 0)
+        applyRow(write, at: me)
+        replicas[me.replicaIndex].replication.log.append(write)
+        history[op - 1].written = version
+        for follower in replicaAddresses where follower != me {
+            send(from: me, to: follower, .replicate(write))
+            replicas[me.replicaIndex].replication.lastContact[follower] = now
+        }
+        let waitFor = synchronousFollowers(of: me)
+        if waitFor.isEmpty {
+            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "logged as #\(index)"))
+        } else {
+            leadership.awaitingSync[op] = waitFor
+            note(
+                me, kind: "sync",
+                text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering")
+        }
+    }
+
+    /// Applies a row operation to a node's table (single-leader: the newest write replaces the row).
+    mutating func applyRow(_ write: ReplicatedWrite, at node: Address) {
+        let key = write.key
+        switch write.kind {
+        case .delete:
+            replicas[node.replicaIndex].store[key] = nil
+        case .insert where hasRow(key, at: node) && write.origin != node:
+            note(node, kind: "insert", text: "insert \(key) ignored: the row exists")
+        case .update where !hasRow(key, at: node):
+            note(node, kind: "update", text: "update \(key) ignored: no such row")
+        default:
+            replicas[node.replicaIndex].store[key] = [write.version]
+        }
+    }
+
+    // MARK: - Failover
+
+    /// Promotes a follower; with no node given, the most up-to-date live follower.
+    mutating func failover(to requested: Address?, automatic: Bool = false) throws(SimulationError) {
+        let candidates = replicaAddresses.filter { !faults.isCrashed($0) && !replicas[$0.replicaIndex].replication.isLeader }
+        let target: Address
+        if let requested {
+            guard requested.replicaIndex < config.nodes else {
+                throw .invalid("unknown node \(requested.name): this cluster has \(replicaAddresses.map(\.name).joined(separator: " "))")
+            }
+            if faults.isCrashed(requested) { throw .invalid("\(requested.name) is crashed: promote a live follower") }
+            if replicas[requested.replicaIndex].replication.isLeader { throw .invalid("\(requested.name) already leads") }
+            target = requested
+        } else {
+            guard
+                let best = candidates.max(by: {
+                    (replicas[$0.replicaIndex].replication.log.count, $1.raw) < (replicas[$1.replicaIndex].replication.log.count, $0.raw)
+                })
+            else { throw .invalid("no live follower to promote") }
+            target = best
+        }
+
+        let epoch = (replicas.map(\.replication.epoch).max() ?? 0) + 1
+        replicas[target.replicaIndex].replication.isLeader = true
+        replicas[target.replicaIndex].replication.leader = target
+        replicas[target.replicaIndex].replication.epoch = epoch
+        // Like Raft after an election: what the new leader knew of followers' logs is forgotten.
+        replicas[target.replicaIndex].replication.matched = [:]
+        replicas[target.replicaIndex].replication.catchingUp = [:]
+        let old = leadership.current
+        leadership.current = target
+        leadership.unreachableTicks = 0
+        let missing = replicas[old.replicaIndex].replication.log.count - replicas[target.replicaIndex].replication.log.count
+        note(
+            target, kind: "failover",
+            text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
+                + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : ""))
+        for node in replicaAddresses where node != target {
+            send(from: target, to: node, .newLeader(epoch: epoch, leader: target))
+            replicas[target.replicaIndex].replication.lastContact[node] = now
+        }
+    }
+
+    /// Called every tick: counts how long the leader has been unreachable and fails over after
+    /// the timeout (`set failover-timeout`).
+    mutating func checkAutomaticFailover() {
+        guard let timeout = settings.failoverTimeoutTicks else { return }
+        let leader = leadership.current
+        let followers = replicaAddresses.filter { $0 != leader && !faults.isCrashed($0) }
+        let unreachable = faults.isCrashed(leader) || (!followers.isEmpty && followers.allSatisfy { faults.isCut(leader, $0) })
+        guard unreachable else {
+            leadership.unreachableTicks = 0
+            return
+        }
+        leadership.unreachableTicks += 1
+        guard leadership.unreachableTicks >= timeout else { return }
+        let reachable = followers.filter { !faults.isCut($0, followers[0]) || $0 == followers[0] }
+        let best = reachable.max {
+            (replicas[$0.replicaIndex].replication.log.count, $1.raw) < (replicas[$1.replicaIndex].replication.log.count, $0.raw)
+        }
+        if let best { try? failover(to: best, automatic: true) }
+    }
+}

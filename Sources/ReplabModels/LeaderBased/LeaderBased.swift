@@ -66,7 +66,12 @@ struct Leadership: Sendable, Hashable {
 /// What the single-leader and multi-leader models share: clients send each operation to one
 /// node (their home node, or `via`), that node answers a read from its own table, and a leader
 /// checks the business rules before it accepts a write.
-protocol LeaderBased: ClusterKind {
+/// A leader-based model's messages carry the client traffic both models share.
+protocol CarriesClientTraffic {
+    static func client(_ message: ClientMessage) -> Self
+}
+
+protocol LeaderBased: ClusterKind where ModelMessage: CarriesClientTraffic {
     /// Refuses a write sent to `target` when this model does not take writes there.
     func checkWriteTarget(_ target: Address, key: String) throws(SimulationError)
     /// The versions a read returns, as this model presents them (multi-leader `resolve=union`
@@ -114,11 +119,11 @@ extension LeaderBased {
         effects.setTimer(at: now + settings.timeoutTicks, .opTimeout(op: op))
         pending[op] = PendingOp(op: op, client: client, kind: kind, key: key, targets: [target], needed: 1)
         if kind == .get {
-            send(from: client, to: target, .clientRead(op: op, key: key))
+            send(from: client, to: target, .client(.clientRead(op: op, key: key)))
         } else {
             send(
                 from: client, to: target,
-                .clientWrite(op: op, kind: kind, key: key, value: kind == .delete ? nil : value, timestamp: takeTimestamp()))
+                .client(.clientWrite(op: op, kind: kind, key: key, value: kind == .delete ? nil : value, timestamp: takeTimestamp())))
         }
         history.append(entry)
         return op
@@ -139,12 +144,10 @@ extension LeaderBased {
 
     /// What both leader-based models do alike: a node answers a read from its own copy, and a
     /// client takes the answers to its reads and writes.
-    mutating func handleClientTraffic(_ envelope: Envelope<Message>) {
-        let me = envelope.to
-        let from = envelope.from
-        switch envelope.payload {
+    mutating func handleClientTraffic(_ message: ClientMessage, from: Address, at me: Address) {
+        switch message {
         case .clientRead(let op, let key):
-            send(from: me, to: from, .readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? []))
+            send(from: me, to: from, .client(.readResult(op: op, key: key, versions: replicas[me.replicaIndex].store[key] ?? [])))
         case .readResult(let op, _, let versions):
             clientGotReadResult(op: op, versions: versions, from: from)
         case .writeResult(let op, let ok, let reason):
@@ -175,7 +178,7 @@ extension LeaderBased {
         else { return false }
         let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
         note(me, kind: "refused", text: "refuses \(kind.rawValue) \(key): \(reason)")
-        send(from: me, to: client, .writeResult(op: op, ok: false, reason: reason))
+        send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: reason)))
         return true
     }
 }

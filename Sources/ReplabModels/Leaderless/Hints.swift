@@ -112,7 +112,7 @@ extension LeaderlessModel {
         guard replicas.contains(where: { !$0.hints.isEmpty }) else { return }
         var inFlight = Set<[String]>()
         for envelope in network.unordered {
-            guard case .handoff(let message) = envelope.payload else { continue }
+            guard case .leaderless(.handoff(let message)) = envelope.payload else { continue }
             switch message {
             case .data(let key, _, _): inFlight.insert([envelope.from.name, envelope.to.name, key])
             case .ack(let key, _): inFlight.insert([envelope.to.name, envelope.from.name, key])

@@ -5,6 +5,13 @@ import ReplabKernel
 /// Hints.swift, anti-entropy (Merkle-tree exchanges) in Merkle.swift.
 struct LeaderlessModel: ClusterKind {
     var core: ClusterCore
+
+    static func wrap(_ message: LeaderlessMessage) -> Message { .leaderless(message) }
+
+    static func unwrap(_ message: Message) -> LeaderlessMessage? {
+        if case .leaderless(let own) = message { return own }
+        return nil
+    }
     /// Coordinator-side state in node-coordinated clusters, keyed by op (volatile: lost on crash).
     var coordinating: [Int: Coordinated] = [:]
     /// Anti-entropy exchanges started so far (each gets the next number).
@@ -379,10 +386,8 @@ struct LeaderlessModel: ClusterKind {
     }
 
     /// The leaderless handlers: replicas store and answer, clients or coordinators count.
-    mutating func handle(_ envelope: Envelope<Message>) {
-        let me = envelope.to
-        let from = envelope.from
-        switch envelope.payload {
+    mutating func handle(_ message: LeaderlessMessage, from: Address, at me: Address) {
+        switch message {
         case .write(let op, let key, let version):
             if op == 0 {
                 store(version, key: key, at: me, cause: "repair")
@@ -416,9 +421,6 @@ struct LeaderlessModel: ClusterKind {
             handleHandoff(message, from: from, at: me)
         case .merkle(let message):
             handleMerkle(message, from: from, at: me)
-        default:
-            // Leader-based messages never reach a leaderless cluster.
-            break
         }
     }
 }

@@ -218,7 +218,7 @@ extension LeaderlessModel {
         // state: a lost message ends it). Count them per unordered pair, once per period.
         var inFlight: [Set<Address>: Set<Int>] = [:]
         for envelope in network.unordered {
-            guard case .merkle(let message) = envelope.payload else { continue }
+            guard case .leaderless(.merkle(let message)) = envelope.payload else { continue }
             inFlight[[envelope.from, envelope.to], default: []].insert(message.exchange)
         }
         for (offset, node) in live.enumerated() {

@@ -8,7 +8,18 @@ import ReplabKernel
 struct MultiLeaderModel: LeaderBased {
     var core: ClusterCore
 
+    static func wrap(_ message: MultiLeaderMessage) -> Message { .multiLeader(message) }
+
+    static func unwrap(_ message: Message) -> MultiLeaderMessage? {
+        if case .multiLeader(let own) = message { return own }
+        return nil
+    }
+
+    /// The `cluster multi-leader` options.
+    let options: MultiLeaderConfig
+
     init(_ config: MultiLeaderConfig) {
+        options = config
         core = ClusterCore(model: .multiLeader(config))
     }
 
@@ -20,12 +31,7 @@ struct MultiLeaderModel: LeaderBased {
     /// Every node takes writes.
     func checkWriteTarget(_ target: Address, key: String) throws(SimulationError) {}
 
-    var topology: Topology {
-        if case .multiLeader(let c) = model { return c.topology }
-        return .allToAll
-    }
-
-    func role(of node: Address) -> ReplicaRole { .multiLeader(hub: topology == .star && node == .replica(0)) }
+    func role(of node: Address) -> ReplicaRole { .multiLeader(hub: options.topology == .star && node == .replica(0)) }
 
     /// The propagation links of the topology, then each client with its home leader.
     var modelLinks: [ModelLink] {
@@ -48,9 +54,8 @@ struct MultiLeaderModel: LeaderBased {
 
     /// Where a leader sends a write it accepted or received, given the leaders it has passed.
     func propagationTargets(from leader: Address, path: [Address]) -> [Address] {
-        guard case .multiLeader(let c) = model else { return [] }
         let others = replicaAddresses.filter { $0 != leader && !path.contains($0) }
-        switch c.topology {
+        switch options.topology {
         case .allToAll:
             return path.isEmpty ? others : []
         case .star:
@@ -62,19 +67,14 @@ struct MultiLeaderModel: LeaderBased {
         }
     }
 
-    var multiResolution: MultiResolution {
-        if case .multiLeader(let c) = model { return c.resolve }
-        return .lww
-    }
+    var multiResolution: MultiResolution { options.resolve }
 
-    mutating func handle(_ envelope: Envelope<Message>) {
-        let me = envelope.to
-        let from = envelope.from
-        switch envelope.payload {
-        case .clientRead, .readResult, .writeResult:
-            handleClientTraffic(envelope)
-        case .clientWrite(let op, let kind, let key, let value, let timestamp):
+    mutating func handle(_ message: MultiLeaderMessage, from: Address, at me: Address) {
+        switch message {
+        case .client(.clientWrite(let op, let kind, let key, let value, let timestamp)):
             multiLeaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
+        case .client(let message):
+            handleClientTraffic(message, from: from, at: me)
         case .propagate(let write, let path):
             // Each write is forwarded once, when it first arrives: a copy that comes again (a
             // duplicate, a catch-up) stops here.
@@ -88,8 +88,6 @@ struct MultiLeaderModel: LeaderBased {
             if contiguous + 1 < write.index { askForGap(from: from, at: me) }
         case .missing(let have):
             sendMissing(to: from, have: have, at: me)
-        default:
-            break
         }
     }
 
@@ -98,12 +96,12 @@ struct MultiLeaderModel: LeaderBased {
     ) {
         if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
         if kind == .insert && hasRow(key, at: me) {
-            send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
+            send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: "row \(key) exists")))
             return
         }
         if kind == .update && !hasRow(key, at: me) {
             note(me, kind: "update", text: "no row \(key): the update does nothing")
-            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
+            send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
             return
         }
         var state = replicas[me.replicaIndex].replication
@@ -119,7 +117,7 @@ struct MultiLeaderModel: LeaderBased {
         replicas[me.replicaIndex].replication = state
         history[op - 1].written = version
         mergeReplicated(write, at: me)
-        send(from: me, to: client, .writeResult(op: op, ok: true, reason: "accepted; replicates in the background"))
+        send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "accepted; replicates in the background")))
         for target in propagationTargets(from: me, path: []) { send(from: me, to: target, .propagate(write, path: [me])) }
     }
 
@@ -127,7 +125,7 @@ struct MultiLeaderModel: LeaderBased {
         let state = replicas[me.replicaIndex].replication
         let dot = Dot(write.origin, write.index)
         if state.applied.contains(dot) || state.buffer.contains(write) { return }
-        if case .multiLeader(let c) = model, c.causal, !write.deps.isDominated(by: state.applied) {
+        if options.causal, !write.deps.isDominated(by: state.applied) {
             replicas[me.replicaIndex].replication.buffer.append(write)
             let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { "\($0.node.name):\($0.counter)" }
             note(

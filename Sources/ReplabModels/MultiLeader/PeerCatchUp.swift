@@ -25,8 +25,8 @@ extension MultiLeaderModel {
 
     /// The leaders a write from `origin` has passed when it reaches `node` by the topology.
     func canonicalPath(of origin: Address, at node: Address) -> [Address] {
-        guard origin != node, case .multiLeader(let c) = model else { return [] }
-        switch c.topology {
+        guard origin != node else { return [] }
+        switch options.topology {
         case .allToAll:
             return [origin]
         case .star:

@@ -8,8 +8,12 @@ public typealias Simulation = Driver<Cluster>
 /// `Cluster` runs whichever model a `cluster` command chose through these requirements, so
 /// nothing outside a model's folder branches on which model it is.
 protocol ClusterKind: ReplicaCluster, Sendable {
-    /// A message arrived at `envelope.to` (which is up).
-    mutating func handle(_ envelope: Envelope<Message>)
+    /// The model's own messages; on the REPL's network they travel tagged with the model.
+    associatedtype ModelMessage
+    static func wrap(_ message: ModelMessage) -> Message
+    static func unwrap(_ message: Message) -> ModelMessage?
+    /// One of the model's messages arrived at `me` (which is up).
+    mutating func handle(_ message: ModelMessage, from: Address, at me: Address)
     /// A client starts an operation; returns its op number.
     mutating func startOperation(
         kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool
@@ -47,6 +51,11 @@ protocol ClusterKind: ReplicaCluster, Sendable {
 }
 
 extension ClusterKind {
+    /// Puts one of the model's messages in flight.
+    mutating func send(from: Address, to: Address, _ message: ModelMessage) {
+        core.effects.send(from: from, to: to, Self.wrap(message))
+    }
+
     func primaries(for key: String) -> [Address] { replicaAddresses }
     /// The client's home node: c1 → A, c2 → B, …
     func homeNode(of client: Address) -> Address { .replica((client.clientNumber - 1) % config.nodes) }
@@ -151,7 +160,8 @@ public struct Cluster: ReplicationModel, Sendable {
 extension ClusterKind {
     mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
         handling(world, &effects) { model in
-            model.handle(envelope)
+            // Another model's message cannot reach this cluster: each cluster's network carries its own.
+            if let message = Self.unwrap(envelope.payload) { model.handle(message, from: envelope.from, at: envelope.to) }
             model.retireSettledOperations()
         }
     }

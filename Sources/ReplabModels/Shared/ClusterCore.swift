@@ -117,8 +117,6 @@ extension ReplicaCluster {
         return try body(&self)
     }
 
-    mutating func send(from: Address, to: Address, _ message: Message) { core.effects.send(from: from, to: to, message) }
-
     mutating func note(_ node: Address, kind: String, text: String) { core.effects.note(node, kind: kind, text: text) }
 
     // MARK: - Clients and operations

@@ -7,10 +7,21 @@ import ReplabKernel
 /// or without fencing by epochs.
 struct SingleLeaderModel: LeaderBased {
     var core: ClusterCore
+
+    static func wrap(_ message: SingleLeaderMessage) -> Message { .singleLeader(message) }
+
+    static func unwrap(_ message: Message) -> SingleLeaderMessage? {
+        if case .singleLeader(let own) = message { return own }
+        return nil
+    }
     /// Cluster-wide facts: who was last promoted, writes waiting for synchronous followers.
     var leadership = Leadership()
 
+    /// The `cluster single-leader` options.
+    let options: SingleLeaderConfig
+
     init(_ config: SingleLeaderConfig) {
+        options = config
         core = ClusterCore(model: .singleLeader(config))
         for index in replicas.indices {
             replicas[index].replication.leader = .replica(0)
@@ -45,8 +56,7 @@ struct SingleLeaderModel: LeaderBased {
 
     /// The followers whose acknowledgement a write waits for.
     func synchronousFollowers(of leader: Address) -> [Address] {
-        guard case .singleLeader(let c) = model else { return [] }
-        return Array(replicaAddresses.filter { $0 != leader }.prefix(c.sync))
+        Array(replicaAddresses.filter { $0 != leader }.prefix(options.sync))
     }
 
     /// Log entries a follower is behind the current leader.
@@ -91,14 +101,12 @@ struct SingleLeaderModel: LeaderBased {
         try failover(to: requested, automatic: false)
     }
 
-    mutating func handle(_ envelope: Envelope<Message>) {
-        let me = envelope.to
-        let from = envelope.from
-        switch envelope.payload {
-        case .clientRead, .readResult, .writeResult:
-            handleClientTraffic(envelope)
-        case .clientWrite(let op, let kind, let key, let value, let timestamp):
+    mutating func handle(_ message: SingleLeaderMessage, from: Address, at me: Address) {
+        switch message {
+        case .client(.clientWrite(let op, let kind, let key, let value, let timestamp)):
             leaderAccepts(op: op, kind: kind, key: key, value: value, timestamp: timestamp, client: from, at: me)
+        case .client(let message):
+            handleClientTraffic(message, from: from, at: me)
         case .replicate(let write):
             followerReceives(write, leaderEpoch: write.epoch, length: nil, from: from, at: me)
         case .catchUp(let write, let length, let epoch):
@@ -115,7 +123,7 @@ struct SingleLeaderModel: LeaderBased {
             if waiting.isEmpty {
                 leadership.awaitingSync[op] = nil
                 if let client = history[op - 1].client as Address? {
-                    send(from: me, to: client, .writeResult(op: op, ok: true, reason: "synchronous followers confirmed"))
+                    send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "synchronous followers confirmed")))
                 }
             }
         case .fenced(let epoch, let leader):
@@ -143,8 +151,6 @@ struct SingleLeaderModel: LeaderBased {
                 replicas[me.replicaIndex].replication = state
                 note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))")
             }
-        default:
-            break
         }
     }
 
@@ -169,17 +175,17 @@ struct SingleLeaderModel: LeaderBased {
         guard state.isLeader else {
             send(
                 from: me, to: client,
-                .writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)"))
+                .client(.writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)")))
             return
         }
         if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
         if kind == .insert && hasRow(key, at: me) {
-            send(from: me, to: client, .writeResult(op: op, ok: false, reason: "row \(key) exists"))
+            send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: "row \(key) exists")))
             return
         }
         if kind == .update && !hasRow(key, at: me) {
             note(me, kind: "update", text: "no row \(key): the update does nothing")
-            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "no row \(key): nothing updated"))
+            send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
             return
         }
         let index = UInt64(state.log.count + 1)
@@ -198,7 +204,7 @@ struct SingleLeaderModel: LeaderBased {
         }
         let waitFor = synchronousFollowers(of: me)
         if waitFor.isEmpty {
-            send(from: me, to: client, .writeResult(op: op, ok: true, reason: "logged as #\(index)"))
+            send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "logged as #\(index)")))
         } else {
             leadership.awaitingSync[op] = waitFor
             note(

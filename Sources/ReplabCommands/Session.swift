@@ -114,7 +114,7 @@ public struct Session: Sendable {
         var simulation: Simulation?
         var traceCount: Int
         /// The whole trace, when the command replaced the simulation (so truncation cannot restore it).
-        var fullTrace: Trace<Message>?
+        var fullTrace: Trace<Message, Note>?
         var seed: UInt64
         var logCount: Int
     }
@@ -188,7 +188,7 @@ public struct Session: Sendable {
     private func takeSnapshot(replacing: Bool) -> Snapshot {
         var stripped = simulation
         let count = simulation?.trace.count ?? 0
-        var full: Trace<Message>? = nil
+        var full: Trace<Message, Note>? = nil
         if replacing {
             full = simulation?.trace
         } else {

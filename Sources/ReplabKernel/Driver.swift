@@ -27,10 +27,10 @@ public struct Driver<Model: ReplicationModel> {
     public var prng: SplitMix64
     @usableFromInline var storedTimers = Timers<Model.Timer>()
     /// What happened, for the views and exports. Not kept when `recordsTrace` is false.
-    public var trace = Trace<Model.Message>()
+    public var trace = Trace<Model.Message, Model.Note>()
     public let recordsTrace: Bool
     /// The effects buffer handed to each handler, kept between calls so a handler allocates nothing.
-    @usableFromInline var outbox = Effects<Model.Message, Model.Timer>()
+    @usableFromInline var outbox = Effects<Model.Message, Model.Timer, Model.Note>()
 
     /// Virtual time.
     @inlinable public var now: UInt64 { storedWorld.storedNow }
@@ -65,7 +65,7 @@ public struct Driver<Model: ReplicationModel> {
 
     /// Appends an event to the trace at the current step and time.
     @inlinable
-    public mutating func record(_ event: TraceEvent<Model.Message>) {
+    public mutating func record(_ event: TraceEvent<Model.Message, Model.Note>) {
         if recordsTrace { trace.append(step: step, time: now, event) }
     }
 
@@ -92,11 +92,11 @@ public struct Driver<Model: ReplicationModel> {
     @inlinable @inline(__always)
     public mutating func perform<Result, Failure: Error>(
         asStep: Bool = false,
-        _ action: (inout Model, World<Model.Message>, inout Effects<Model.Message, Model.Timer>) throws(Failure) -> Result
+        _ action: (inout Model, World<Model.Message>, inout Effects<Model.Message, Model.Timer, Model.Note>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         let saved = step
         if asStep { storedWorld.storedStep += 1 }
-        var effects = Effects<Model.Message, Model.Timer>()
+        var effects = Effects<Model.Message, Model.Timer, Model.Note>()
         swap(&effects, &outbox)
         let result: Result
         do {
@@ -114,7 +114,7 @@ public struct Driver<Model: ReplicationModel> {
 
     /// Carries out a handler's effects, in order, and empties the buffer.
     @inlinable @inline(__always)
-    mutating func apply(_ effects: inout Effects<Model.Message, Model.Timer>) {
+    mutating func apply(_ effects: inout Effects<Model.Message, Model.Timer, Model.Note>) {
         effects.forEach(
             send: { send in put(send.message, from: send.from, to: send.to) },
             other: { effect in
@@ -129,8 +129,8 @@ public struct Driver<Model: ReplicationModel> {
                     record(.opStarted(op: op, client: client, text: text))
                 case .complete(let op, let client, let ok, let text):
                     record(.opCompleted(op: op, client: client, ok: ok, text: text))
-                case .note(let node, let kind, let text):
-                    record(.note(node, kind: kind, text: text))
+                case .note(let node, let note):
+                    record(.note(node, note))
                 }
             })
         effects.removeAll()
@@ -295,7 +295,7 @@ public struct Driver<Model: ReplicationModel> {
     }
 }
 
-extension Driver: Sendable where Model: Sendable, Model.Message: Sendable, Model.Timer: Sendable {}
+extension Driver: Sendable where Model: Sendable, Model.Message: Sendable, Model.Timer: Sendable, Model.Note: Sendable {}
 
 /// Equal drivers have the same future, whatever schedule led to them: equal model states, the
 /// same messages in flight as a multiset of `from → to: payload` at their delivery times (not

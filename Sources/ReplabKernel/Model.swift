@@ -14,27 +14,29 @@ public protocol ReplicationModel {
     associatedtype Message
     /// What a participant can ask to be woken for.
     associatedtype Timer: Hashable
+    /// What the trace records as a note: a state change worth showing, as data.
+    associatedtype Note
 
     /// A message arrives at `envelope.to`, which is up (the driver loses messages to crashed
     /// participants itself).
-    mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, Timer>)
+    mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>)
     /// A timer set with `Effects.setTimer` is due.
-    mutating func fire(_ timer: Timer, _ world: World<Message>, _ effects: inout Effects<Message, Timer>)
+    mutating func fire(_ timer: Timer, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>)
     /// Virtual time advanced by one tick (after the due timers fired): periodic work.
-    mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, Timer>)
+    mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>)
     /// A participant crashed: what it held in volatile memory is gone.
-    mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer>)
+    mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>)
     /// A participant came back.
-    mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer>)
+    mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>)
     /// How many ticks after it is sent a message may be delivered. The REPL's models have none
     /// (the teacher or the scheduler chooses the order); a workload such as W1 draws one per send.
     mutating func latency(of message: Message, from: Address, to: Address) -> UInt64
 }
 
 extension ReplicationModel {
-    public mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, Timer>) {}
-    public mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer>) {}
-    public mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer>) {}
+    public mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) {}
+    public mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) {}
+    public mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) {}
     @inlinable
     public mutating func latency(of message: Message, from: Address, to: Address) -> UInt64 { 0 }
 }
@@ -70,7 +72,7 @@ public struct World<Message> {
 }
 
 /// One thing a handler asks the driver to do.
-public enum Effect<Message, Timer> {
+public enum Effect<Message, Timer, Note> {
     /// Put a message in flight.
     case send(from: Address, to: Address, Message)
     /// Wake the model with `Timer` at virtual time `at` (or the first tick after it).
@@ -81,8 +83,8 @@ public enum Effect<Message, Timer> {
     case start(op: Int, client: Address, text: String)
     /// A client operation finished: its client has its answer.
     case complete(op: Int, client: Address, ok: Bool, text: String)
-    /// Something worth showing where it happened (a sibling, a tombstone, a step-down).
-    case note(Address, kind: String, text: String)
+    /// Something worth showing where it happened (a sibling, a tombstone, a step-down), as data.
+    case note(Address, Note)
 }
 
 /// The effects of one handler call, in the order the handler asked for them; the driver applies
@@ -90,7 +92,7 @@ public enum Effect<Message, Timer> {
 ///
 /// Kept as two arrays, the sends and the rest (each with its place among the sends), so that
 /// the common case, a handler that only sends, fills and empties a buffer of plain values.
-public struct Effects<Message, Timer> {
+public struct Effects<Message, Timer, Note> {
     /// A message to put in flight.
     public struct Send {
         public let from: Address
@@ -110,22 +112,22 @@ public struct Effects<Message, Timer> {
     @usableFromInline var sends: [Send] = []
     @usableFromInline var sendCount = 0
     /// The other effects, each with the number of sends asked for before it.
-    @usableFromInline var others: [(before: Int, effect: Effect<Message, Timer>)] = []
+    @usableFromInline var others: [(before: Int, effect: Effect<Message, Timer, Note>)] = []
 
     @inlinable public init() {}
 
     @inlinable public var isEmpty: Bool { sendCount == 0 && others.isEmpty }
 
     /// Every effect asked for so far, in order.
-    public var list: [Effect<Message, Timer>] {
-        var all: [Effect<Message, Timer>] = []
+    public var list: [Effect<Message, Timer, Note>] {
+        var all: [Effect<Message, Timer, Note>] = []
         forEach { all.append($0) }
         return all
     }
 
     /// Calls `apply` with each send, and `other` with each other effect, in the order asked.
     @inlinable @inline(__always)
-    public func forEach(send apply: (Send) -> Void, other: (Effect<Message, Timer>) -> Void) {
+    public func forEach(send apply: (Send) -> Void, other: (Effect<Message, Timer, Note>) -> Void) {
         if others.isEmpty {
             for index in 0..<sendCount { apply(sends[index]) }
             return
@@ -145,7 +147,7 @@ public struct Effects<Message, Timer> {
         }
     }
 
-    func forEach(_ body: (Effect<Message, Timer>) -> Void) {
+    func forEach(_ body: (Effect<Message, Timer, Note>) -> Void) {
         forEach(send: { body(.send(from: $0.from, to: $0.to, $0.message)) }, other: body)
     }
 
@@ -173,8 +175,8 @@ public struct Effects<Message, Timer> {
     }
 
     @inlinable
-    public mutating func note(_ node: Address, kind: String, text: String) {
-        others.append((sendCount, .note(node, kind: kind, text: text)))
+    public mutating func note(_ node: Address, _ note: Note) {
+        others.append((sendCount, .note(node, note)))
     }
 
     /// Empties the buffer, keeping its storage for the next handler.
@@ -185,7 +187,7 @@ public struct Effects<Message, Timer> {
     }
 }
 
-extension Effect: Sendable where Message: Sendable, Timer: Sendable {}
-extension Effects: Sendable where Message: Sendable, Timer: Sendable {}
+extension Effect: Sendable where Message: Sendable, Timer: Sendable, Note: Sendable {}
+extension Effects: Sendable where Message: Sendable, Timer: Sendable, Note: Sendable {}
 extension Effects.Send: Sendable where Message: Sendable {}
 extension World: Sendable where Message: Sendable {}

@@ -10,7 +10,7 @@ public enum DropReason: String, Sendable, Hashable {
 
 /// One thing that happened. The trace is the record every view and export is drawn from. It
 /// holds data (the message itself, not words about it): the renderers make the words.
-public enum TraceEvent<Message> {
+public enum TraceEvent<Message, Note> {
     /// The line the user typed that caused the events after it (until the next `command`).
     case command(String)
     /// A message was put in flight.
@@ -28,18 +28,19 @@ public enum TraceEvent<Message> {
     case opStarted(op: Int, client: Address, text: String)
     /// A client operation completed or failed.
     case opCompleted(op: Int, client: Address, ok: Bool, text: String)
-    /// A state change worth showing where it happened (sibling created, tombstone written, …).
-    case note(Address, kind: String, text: String)
+    /// A state change worth showing where it happened (sibling created, tombstone written, …),
+    /// as the model's data.
+    case note(Address, Note)
     /// A cluster was built; its participants in column order.
     case cluster(description: String, replicas: [Address])
 }
 
-public struct TraceEntry<Message> {
+public struct TraceEntry<Message, Note> {
     /// The step: one delivery, drop, operation start, fault or tick each.
     public let step: UInt32
     /// Virtual time.
     public let time: UInt64
-    public let event: TraceEvent<Message>
+    public let event: TraceEvent<Message, Note>
 }
 
 /// The append-only record of a session. Entries are never changed; `undo` truncates to an
@@ -47,8 +48,8 @@ public struct TraceEntry<Message> {
 ///
 /// `sentAt` indexes the `sent` entry of every message id, so a view can find what a message
 /// carried without scanning history: rendering cost follows what is shown, not what happened.
-public struct Trace<Message> {
-    public private(set) var entries: [TraceEntry<Message>] = []
+public struct Trace<Message, Note> {
+    public private(set) var entries: [TraceEntry<Message, Note>] = []
     /// Entry index of the `sent` event for message id `i` (index `i - 1`); -1 if none.
     public private(set) var sentIndex: [Int32] = []
 
@@ -56,7 +57,7 @@ public struct Trace<Message> {
 
     public var count: Int { entries.count }
 
-    public mutating func append(step: UInt32, time: UInt64, _ event: TraceEvent<Message>) {
+    public mutating func append(step: UInt32, time: UInt64, _ event: TraceEvent<Message, Note>) {
         if case .sent(let id, _, _, _) = event {
             let slot = Int(id.raw) - 1
             if sentIndex.count <= slot { sentIndex.append(contentsOf: repeatElement(-1, count: slot + 1 - sentIndex.count)) }
@@ -66,7 +67,7 @@ public struct Trace<Message> {
     }
 
     /// The `sent` entry of a message, if it was recorded.
-    public func sentEntry(_ id: MessageID) -> TraceEntry<Message>? {
+    public func sentEntry(_ id: MessageID) -> TraceEntry<Message, Note>? {
         let slot = Int(id.raw) - 1
         guard slot >= 0, slot < sentIndex.count, sentIndex[slot] >= 0 else { return nil }
         return entries[Int(sentIndex[slot])]
@@ -81,10 +82,10 @@ public struct Trace<Message> {
     }
 }
 
-extension TraceEvent: Sendable where Message: Sendable {}
-extension TraceEvent: Equatable where Message: Equatable {}
-extension TraceEvent: Hashable where Message: Hashable {}
-extension TraceEntry: Sendable where Message: Sendable {}
-extension TraceEntry: Equatable where Message: Equatable {}
-extension TraceEntry: Hashable where Message: Hashable {}
-extension Trace: Sendable where Message: Sendable {}
+extension TraceEvent: Sendable where Message: Sendable, Note: Sendable {}
+extension TraceEvent: Equatable where Message: Equatable, Note: Equatable {}
+extension TraceEvent: Hashable where Message: Hashable, Note: Hashable {}
+extension TraceEntry: Sendable where Message: Sendable, Note: Sendable {}
+extension TraceEntry: Equatable where Message: Equatable, Note: Equatable {}
+extension TraceEntry: Hashable where Message: Hashable, Note: Hashable {}
+extension Trace: Sendable where Message: Sendable, Note: Sendable {}

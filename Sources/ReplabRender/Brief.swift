@@ -23,7 +23,7 @@ package enum BriefReport {
     static let shownByState: Set<String> = ["sibling", "tombstone", "delete"]
 
     package static func render(
-        _ entries: ArraySlice<TraceEntry<Message>>, simulation sim: Simulation, before: [ReplicaState], style: ViewStyle
+        _ entries: ArraySlice<TraceEntry<Message, Note>>, simulation sim: Simulation, before: [ReplicaState], style: ViewStyle
     ) -> String {
         let g = style.glyphs
         var lines: [(String, Tone)] = []
@@ -59,7 +59,9 @@ package enum BriefReport {
             case .recovered(let node): lines.append(("\(node.name) recovered with the state it had when it crashed", .ok))
             case .opStarted(let op, let client, let text): lines.append(("op \(op): \(client.name) \(text)", .started))
             case .opCompleted(_, _, let ok, let text): completions.append(("=> \(text)", ok ? .ok : .failed))
-            case .note(let node, let kind, let text):
+            case .note(let node, let note):
+                let kind = note.kind
+                let text = note.text(at: node)
                 if let name = chatter[kind] {
                     if folded[name] == nil { foldedOrder.append(name) }
                     folded[name, default: []].insert(node)

@@ -4,7 +4,9 @@ import ReplabModels
 /// What a command did, drawn from the trace entries it recorded: every command's report is a
 /// view of the trace, so what a person reads and what the timeline shows never disagree.
 package enum Report {
-    package static func render(_ entries: ArraySlice<TraceEntry<Message>>, simulation: Simulation, style: ViewStyle = .standard) -> String {
+    package static func render(_ entries: ArraySlice<TraceEntry<Message, Note>>, simulation: Simulation, style: ViewStyle = .standard)
+        -> String
+    {
         let g = style.glyphs
         // Each line with the tone it is coloured in when colour is on.
         var lines: [(String, Tone)] = []
@@ -66,7 +68,8 @@ package enum Report {
                 lines.append(("op \(op): \(client.name) \(text)", .started))
             case .opCompleted(_, _, let ok, let text):
                 lines.append(("=> \(text)", ok ? .ok : .failed))
-            case .note(let node, _, let text):
+            case .note(let node, let note):
+                let text = note.text(at: node)
                 lines.append(("   \(node.name): \(text)", .note))
             }
         }

@@ -56,7 +56,7 @@ package enum ShiViz {
                 _ = event(to, "receive \(id) from \(from.name): \(label)", merging: stamps[id] ?? [:])
             case .opStarted(let op, let client, let text): _ = event(client, "op \(op) starts: \(text)")
             case .opCompleted(let op, let client, _, let text): _ = event(client, "op \(op) ends: \(text)")
-            case .note(let node, let kind, let text): _ = event(node, "\(kind): \(text)")
+            case .note(let node, let note): _ = event(node, "\(note.kind): \(note.text(at: node))")
             case .crashed(let node): _ = event(node, "crashed")
             case .recovered(let node): _ = event(node, "recovered with the state it had")
             case .dropped, .partitioned, .healed, .ticked, .command, .cluster: break
@@ -82,7 +82,8 @@ package enum ShiViz {
                 let label = sentMessage.label
                 text = label
             case .duplicated: text = ""
-            case .opStarted(_, _, let words), .opCompleted(_, _, _, let words), .note(_, _, let words): text = words
+            case .opStarted(_, _, let words), .opCompleted(_, _, _, let words): text = words
+            case .note(let node, let note): text = note.text(at: node)
             case .crashed, .recovered: text = ""
             case .dropped, .partitioned, .healed, .ticked, .command, .cluster: continue
             }
@@ -107,7 +108,7 @@ package enum ShiViz {
         return kept
     }
 
-    static func writesLine(_ index: Int, _ trace: Trace<Message>) -> Bool {
+    static func writesLine(_ index: Int, _ trace: Trace<Message, Note>) -> Bool {
         switch trace.entries[index].event {
         case .duplicated: return false
         case .sent(let id, _, _, _):

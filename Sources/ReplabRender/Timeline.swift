@@ -178,7 +178,9 @@ struct TimelineModel {
 
     /// Whether a trace entry passes the step, key and operation filters. Faults pass every
     /// filter but `steps=` (they are the background of what is shown); ticks pass only `steps=`.
-    static func admits(_ entry: TraceEntry<Message>, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation)
+    static func admits(
+        _ entry: TraceEntry<Message, Note>, index: Int, _ attribution: Attribution, _ filter: TimelineFilter, _ sim: Simulation
+    )
         -> Bool
     {
         switch entry.event {
@@ -193,7 +195,8 @@ struct TimelineModel {
         case .sent(_, _, _, let sentMessage):
             let label = sentMessage.label
             return filter.admits(step: entry.step, op: attribution.entryOp[index], text: label, history: sim.history)
-        case .note(_, _, let text):
+        case .note(let noteNode, let note):
+            let text = note.text(at: noteNode)
             return filter.admits(step: entry.step, op: attribution.entryOp[index], text: text, history: sim.history)
         case .duplicated:
             return filter.admits(step: entry.step, op: attribution.entryOp[index], text: "", history: sim.history)
@@ -204,7 +207,7 @@ struct TimelineModel {
     }
 
     /// The row a trace entry makes, if any.
-    static func rowEvent(_ entry: TraceEntry<Message>, trace: Trace<Message>, index: Int) -> Event? {
+    static func rowEvent(_ entry: TraceEntry<Message, Note>, trace: Trace<Message, Note>, index: Int) -> Event? {
         switch entry.event {
         case .delivered(let id), .dropped(let id, _):
             guard let sent = trace.sentEntry(id), case .sent(_, let from, let to, let sentMessage) = sent.event else { return nil }
@@ -218,7 +221,7 @@ struct TimelineModel {
             return .duplicated(original: original, copy: copy, from: from, to: to)
         case .opStarted(let op, let client, let text): return .opStarted(op: op, client: client, text: text)
         case .opCompleted(let op, let client, let ok, let text): return .opCompleted(op: op, client: client, ok: ok, text: text)
-        case .note(let node, let kind, let text): return .note(node: node, kind: kind, text: text)
+        case .note(let node, let note): return .note(node: node, kind: note.kind, text: note.text(at: node))
         case .partitioned(let groups): return .partitioned(groups)
         case .healed: return .healed
         case .crashed(let node): return .crashed(node)
@@ -229,7 +232,7 @@ struct TimelineModel {
     }
 
     /// The original of a duplicated message: the kernel records `duplicated` right after the copy's `sent`.
-    static func copyOrigin(_ id: MessageID, trace: Trace<Message>) -> MessageID? {
+    static func copyOrigin(_ id: MessageID, trace: Trace<Message, Note>) -> MessageID? {
         let slot = Int(id.raw) - 1
         guard slot >= 0, slot < trace.sentIndex.count else { return nil }
         let next = Int(trace.sentIndex[slot]) + 1

@@ -63,7 +63,7 @@ struct Attribution {
     /// Operation of the trace entry at each index (notes, sends, deliveries); 0 when none.
     private(set) var entryOp: [Int] = []
 
-    init(_ trace: Trace<Message>) {
+    init(_ trace: Trace<Message, Note>) {
         entryOp = Array(repeating: 0, count: trace.entries.count)
         var currentStep: UInt32 = .max
         var cause = 0
@@ -188,8 +188,8 @@ enum AnomalyPlacement {
             var index = entries.count - 1
             var remaining = Set(floors.keys)
             while index >= 0 && entries[index].step > lowest && !remaining.isEmpty {
-                if case .note(_, let kind, let text) = entries[index].event, kind != "hint" {
-                    for word in Attribution.words(text) where remaining.contains(word) {
+                if case .note(let node, let note) = entries[index].event, note.kind != "hint" {
+                    for word in Attribution.words(note.text(at: node)) where remaining.contains(word) {
                         lastNote[word] = entries[index].step
                         remaining.remove(word)
                     }
@@ -396,7 +396,9 @@ package struct TimelineScene {
                     Item(
                         step: entry.step, time: entry.time, lanes: [client], kind: .opCompleted(ok: ok), text: "op \(number) ⇒ \(text)",
                         op: number))
-            case .note(let node, let kind, let text):
+            case .note(let node, let note):
+                let kind = note.kind
+                let text = note.text(at: node)
                 items.append(
                     Item(
                         step: entry.step, time: entry.time, lanes: [node], kind: .note(kind),

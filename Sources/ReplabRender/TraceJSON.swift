@@ -72,7 +72,7 @@ package enum TraceJSON {
         return "{\n" + members.map { JSON.string($0.0).text + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
     }
 
-    static func event(_ entry: TraceEntry<Message>) -> JSON {
+    static func event(_ entry: TraceEntry<Message, Note>) -> JSON {
         var pairs: [(String, JSON)] = [("step", .int(Int(entry.step))), ("time", .int(Int(entry.time)))]
         func add(_ name: String, _ more: [(String, JSON)]) {
             pairs.append(("event", .string(name)))
@@ -113,7 +113,9 @@ package enum TraceJSON {
             add("op_started", [("op", .int(op)), ("client", .string(client.name)), ("text", .string(text))])
         case .opCompleted(let op, let client, let ok, let text):
             add("op_completed", [("op", .int(op)), ("client", .string(client.name)), ("ok", .bool(ok)), ("text", .string(text))])
-        case .note(let node, let kind, let text):
+        case .note(let node, let note):
+            let kind = note.kind
+            let text = note.text(at: node)
             add("note", [("node", .string(node.name)), ("kind", .string(kind)), ("text", .string(text))])
         }
         return .object(pairs)

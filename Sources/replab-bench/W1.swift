@@ -86,6 +86,8 @@ enum W1Timer: Hashable {}
 struct W1Model: ReplicationModel {
     typealias Message = W1Message
     typealias Timer = W1Timer
+    /// W1 records no notes.
+    typealias Note = Never
 
     static let replicas = 5
     static let writeQuorum: UInt8 = 3
@@ -143,7 +145,7 @@ struct W1Model: ReplicationModel {
     }
 
     /// Client `client` (0-based) issues its next op: op id, then kind, then key, then the request.
-    mutating func issue(client: Int, _ effects: inout Effects<W1Message, W1Timer>) {
+    mutating func issue(client: Int, _ effects: inout Effects<W1Message, W1Timer, Never>) {
         let op = UInt32(issued)
         issued += 1
         let isGet = rng.below(2) == 1
@@ -154,10 +156,10 @@ struct W1Model: ReplicationModel {
             W1Message(op: op, kind: .request, value: Int64(op) + 1, version: 0))
     }
 
-    mutating func fire(_ timer: W1Timer, _ world: World<W1Message>, _ effects: inout Effects<W1Message, W1Timer>) {}
+    mutating func fire(_ timer: W1Timer, _ world: World<W1Message>, _ effects: inout Effects<W1Message, W1Timer, Never>) {}
 
     @inline(__always)
-    mutating func receive(_ envelope: Envelope<W1Message>, _ world: World<W1Message>, _ effects: inout Effects<W1Message, W1Timer>) {
+    mutating func receive(_ envelope: Envelope<W1Message>, _ world: World<W1Message>, _ effects: inout Effects<W1Message, W1Timer, Never>) {
         result.delivered &+= 1
         let message = envelope.payload
         let destination = envelope.to

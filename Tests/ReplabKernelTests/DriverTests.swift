@@ -8,6 +8,7 @@ import Testing
 private struct Echo: ReplicationModel, Hashable {
     enum Message: Hashable { case ping(Int), noteBetween }
     enum Timer: Hashable { case wake(Int) }
+    typealias Note = String
 
     var received: [Address: Int] = [:]
     var woken: [Int] = []
@@ -16,25 +17,25 @@ private struct Echo: ReplicationModel, Hashable {
     /// Latency given to every message (0: none).
     var latency: UInt64 = 0
 
-    mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, Timer>) {
+    mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) {
         received[envelope.to, default: 0] += 1
         switch envelope.payload {
         case .ping(let n):
             if n > 0 { effects.send(from: envelope.to, to: envelope.from, .ping(n - 1)) }
         case .noteBetween:
             effects.send(from: envelope.to, to: envelope.from, .ping(0))
-            effects.note(envelope.to, kind: "between", text: "between two sends")
+            effects.note(envelope.to, "between")
             effects.send(from: envelope.to, to: envelope.from, .ping(0))
         }
     }
 
-    mutating func fire(_ timer: Timer, _ world: World<Message>, _ effects: inout Effects<Message, Timer>) {
+    mutating func fire(_ timer: Timer, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) {
         if case .wake(let k) = timer { woken.append(k) }
     }
 
-    mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, Timer>) { ticks += 1 }
+    mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) { ticks += 1 }
 
-    mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer>) {
+    mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, Timer, Note>) {
         crashes.append(node)
     }
 
@@ -59,7 +60,7 @@ private func send(_ driver: inout Driver<Echo>, _ message: Echo.Message, from: A
             switch entry.event {
             case .sent(let id, _, _, _): return "sent \(id)"
             case .delivered(let id): return "delivered \(id)"
-            case .note(_, let kind, _): return "note \(kind)"
+            case .note(_, let note): return "note \(note)"
             default: return "other"
             }
         }

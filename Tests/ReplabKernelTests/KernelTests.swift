@@ -96,7 +96,7 @@ import Testing
 
 @Suite struct TraceTests {
     @Test func truncateForgetsLaterMessages() {
-        var trace = Trace<String>()
+        var trace = Trace<String, String>()
         trace.append(step: 1, time: 0, .sent(MessageID(1), from: .client(1), to: .replica(0), "w"))
         let mark = trace.count
         trace.append(step: 2, time: 0, .sent(MessageID(2), from: .client(1), to: .replica(1), "w2"))

@@ -177,7 +177,7 @@ extension LeaderBased {
         guard kind == .put || kind == .insert || kind == .update, let (rule, other) = brokenRule(key: key, value: value, at: me)
         else { return false }
         let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
-        note(me, kind: "refused", text: "refuses \(kind.rawValue) \(key): \(reason)")
+        note(me, .ruleRefused(kind: kind, key: key, rule: rule.name, other: other, value: value))
         send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: reason)))
         return true
     }

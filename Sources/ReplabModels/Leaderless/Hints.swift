@@ -87,9 +87,7 @@ extension LeaderlessModel {
             hints.sort { ($0.owner, $0.key) < ($1.owner, $1.key) }
         }
         replicas[index].hints = hints
-        note(
-            node, kind: "hint",
-            text: "keeps \(key)=\(version.valueText) \(version.label) apart, as a hint for \(owner.name)")
+        note(node, .hintKept(key: key, version: version, owner: owner))
     }
 
     /// The versions of `key` a node answers a read with: its own, and (as a fallback) what it
@@ -147,7 +145,7 @@ extension LeaderlessModel {
             replicas[index].hints[at].versions.removeAll { dots.contains($0.dot) }
             if replicas[index].hints[at].versions.isEmpty {
                 replicas[index].hints.remove(at: at)
-                note(me, kind: "hint", text: "\(from.name) has \(key) now: deleted the hinted copy")
+                note(me, .hintHandedOff(key: key, owner: from))
             } else {
                 // Newer writes arrived for the owner meanwhile: they go at the next retry.
                 replicas[index].hints[at].lastSent = nil
@@ -162,30 +160,25 @@ extension LeaderlessModel {
         let read = history[op - 1]
         guard read.kind == .get, read.isAcknowledged else { return }
         // Each version the read missed, with every fallback that holds it and for whom.
-        var missed: [(version: Version, holders: [String])] = []
+        var missed: [(version: Version, holders: [Address], owners: [Address])] = []
         for (index, replica) in replicas.enumerated() where !asked.contains(.replica(index)) {
             for hint in replica.hints where hint.key == read.key {
                 for version in hint.versions where !read.read.contains(where: { Checker.reflects($0, version, config.resolve) }) {
-                    let holder = "\(Address.replica(index).name) (for \(hint.owner.name))"
                     if let at = missed.firstIndex(where: { $0.version.dot == version.dot }) {
-                        missed[at].holders.append(holder)
+                        missed[at].holders.append(.replica(index))
+                        missed[at].owners.append(hint.owner)
                     } else {
-                        missed.append((version, [holder]))
+                        missed.append((version, [.replica(index)], [hint.owner]))
                     }
                 }
             }
         }
-        let parts = missed.sorted { $0.version.dot < $1.version.dot }.map { entry in
-            let holders =
-                entry.holders.count == 1
-                ? entry.holders[0] : entry.holders.dropLast().joined(separator: ", ") + " and " + entry.holders.last!
-            return "\(read.key)=\(entry.version.valueText) \(entry.version.label), held as a hint by \(holders)"
-        }
-        guard !parts.isEmpty else { return }
+        guard !missed.isEmpty else { return }
+        let sorted = missed.sorted { $0.version.dot < $1.version.dot }
         note(
-            reader, kind: "sloppy",
-            text:
-                "op \(op) missed \(parts.joined(separator: "; ")): with sloppy quorums a read need not meet the write's nodes, so w + r > n is only best effort"
-        )
+            reader,
+            .sloppyReadMissed(
+                op: op, key: read.key,
+                missed: sorted.map { Note.MissedHint(version: $0.version, holders: $0.holders, owners: $0.owners) }))
     }
 }

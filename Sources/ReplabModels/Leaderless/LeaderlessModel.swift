@@ -242,8 +242,7 @@ struct LeaderlessModel: ClusterKind {
         replicas[index].store[key] = versions.isEmpty ? nil : versions
         let own = incoming.filter { $0.dot.node == node }.map(\.dot.counter).max() ?? 0
         if own > 0 { replicas[index].counters[key] = max(replicas[index].counters[key] ?? 0, own) }
-        let text = versions.count > 1 ? "\(key) has \(versions.count) siblings: " : "\(key)="
-        note(node, kind: versions.count > 1 ? "sibling" : cause, text: "\(cause): \(text)\(Message.describe(versions))")
+        note(node, .objectStored(key: key, versions: versions, cause: cause))
     }
 
     /// Riak's sibling limits for a client's write at `node`: why it must be refused, or nil.
@@ -261,17 +260,13 @@ struct LeaderlessModel: ClusterKind {
     /// Stores a client's write at a replica unless the sibling limit refuses it; returns the refusal.
     mutating func storeClientWrite(_ version: Version, key: String, at node: Address) -> String? {
         if let refusal = siblingRefusal(version, key: key, at: node) {
-            note(node, kind: "refused", text: "refused the write: \(refusal)")
+            note(node, .writeRefused(reason: refusal))
             return "\(node.name) refused it: \(refusal)"
         }
         store(version, key: key, at: node, cause: nil)
         let count = replicas[node.replicaIndex].store[key]?.count ?? 0
         if count > LeaderlessModel.siblingWarning {
-            note(
-                node, kind: "warning",
-                text:
-                    "warning: \(key) has \(count) siblings, more than \(LeaderlessModel.siblingWarning) (Riak warns at \(LeaderlessModel.siblingWarning) and refuses writes beyond \(LeaderlessModel.siblingLimit))"
-            )
+            note(node, .siblingWarning(key: key, count: count))
         }
         return nil
     }
@@ -432,7 +427,7 @@ extension LeaderlessModel {
     ) -> Bool {
         guard kind == .put, let (rule, other) = brokenRule(key: key, value: value, at: me) else { return false }
         let reason = "rule \(rule.name): \(other) already holds \(value?.description ?? "") on \(me.name)"
-        note(me, kind: "refused", text: "refuses put \(key): \(reason)")
+        note(me, .ruleRefused(kind: .put, key: key, rule: rule.name, other: other, value: value))
         send(from: me, to: client, .response(op: op, ok: false, versions: [], reason: reason))
         return true
     }

@@ -254,7 +254,7 @@ extension LeaderlessModel {
             if level == 0 { tally.fullCopy += versionCount(tree, at: me) }
             let differing = nodes.filter { tree.hashes[$0.index] != $0.hash }
             if differing.isEmpty {
-                return finishExchange(exchange, at: me, with: peer, tally: tally, level == 0 ? "the roots agree" : "the trees agree")
+                return finishExchange(exchange, at: me, with: peer, tally: tally, level == 0 ? .rootsAgree : .treesAgree)
             }
             tally.messages += 1
             if level < MerkleTree.depth {
@@ -281,7 +281,7 @@ extension LeaderlessModel {
                 if !ask.isEmpty { want.append(KeyDots(key: key, dots: ask)) }
             }
             if give.isEmpty && want.isEmpty {
-                return finishExchange(exchange, at: me, with: peer, tally: tally, "no version differs after all")
+                return finishExchange(exchange, at: me, with: peer, tally: tally, .noVersionDiffers)
             }
             tally.messages += 1
             tally.versions += give.reduce(0) { $0 + $1.versions.count }
@@ -293,7 +293,7 @@ extension LeaderlessModel {
                 let chosen = config.resolve == .siblings && config.clocks == .vv ? mine : mine.filter { entry.dots.contains($0.dot) }
                 return chosen.isEmpty ? nil : KeyVersions(key: entry.key, versions: chosen)
             }
-            if wanted.isEmpty { return finishExchange(exchange, at: me, with: peer, tally: tally, nil) }
+            if wanted.isEmpty { return finishExchange(exchange, at: me, with: peer, tally: tally, .copied) }
             tally.messages += 1
             tally.versions += wanted.reduce(0) { $0 + $1.versions.count }
             send(from: me, to: peer, .merkle(.copy(exchange: exchange, versions: wanted, want: [], tally: tally)))
@@ -319,15 +319,7 @@ extension LeaderlessModel {
         }
     }
 
-    mutating func finishExchange(_ exchange: Int, at me: Address, with peer: Address, tally: MerkleTally, _ outcome: String?) {
-        var crossed = [tally.hashes == 1 ? "1 hash" : "\(tally.hashes) hashes"]
-        if tally.versionIDs > 0 { crossed.append(tally.versionIDs == 1 ? "1 version id" : "\(tally.versionIDs) version ids") }
-        crossed.append(plural(tally.versions, "version"))
-        let list = crossed.dropLast().joined(separator: ", ") + " and " + crossed.last!
-        note(
-            me, kind: "anti-entropy",
-            text:
-                "anti-entropy #\(exchange) with \(peer.name) done\(outcome.map { ": \($0)" } ?? ""); \(list) crossed in \(plural(tally.messages, "message")) (a full copy: \(plural(tally.fullCopy, "version")))"
-        )
+    mutating func finishExchange(_ exchange: Int, at me: Address, with peer: Address, tally: MerkleTally, _ end: Note.ExchangeEnd) {
+        note(me, .exchangeDone(exchange: exchange, peer: peer, end: end, tally: tally))
     }
 }

@@ -100,7 +100,7 @@ struct MultiLeaderModel: LeaderBased {
             return
         }
         if kind == .update && !hasRow(key, at: me) {
-            note(me, kind: "update", text: "no row \(key): the update does nothing")
+            note(me, .updateFoundNoRow(key: key))
             send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
             return
         }
@@ -127,10 +127,8 @@ struct MultiLeaderModel: LeaderBased {
         if state.applied.contains(dot) || state.buffer.contains(write) { return }
         if options.causal, !write.deps.isDominated(by: state.applied) {
             replicas[me.replicaIndex].replication.buffer.append(write)
-            let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { "\($0.node.name):\($0.counter)" }
-            note(
-                me, kind: "buffered",
-                text: "holds \(write.text) from \(write.origin.name) until it has \(missing.joined(separator: ", ")) (causal delivery)")
+            let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { Dot($0.node, $0.counter) }
+            note(me, .buffered(write: write, missing: missing))
             return
         }
         applyReplicated(write, at: me)
@@ -144,7 +142,7 @@ struct MultiLeaderModel: LeaderBased {
             let state = replicas[me.replicaIndex].replication
             guard let ready = state.buffer.first(where: { $0.deps.isDominated(by: state.applied) }) else { return }
             replicas[me.replicaIndex].replication.buffer.removeAll { $0 == ready }
-            note(me, kind: "buffered", text: "releases \(ready.text) from \(ready.origin.name): its dependencies arrived")
+            note(me, .released(write: ready))
             applyReplicated(ready, at: me)
             progress = true
         }
@@ -158,7 +156,7 @@ struct MultiLeaderModel: LeaderBased {
         // overtook it) does nothing. A row that was deleted concurrently is different: the
         // update then meets the tombstone as a conflict, so every leader ends up the same.
         if write.kind == .update && (replicas[me.replicaIndex].store[write.key] ?? []).isEmpty {
-            note(me, kind: "overtaken", text: "update \(write.key) from \(write.origin.name) finds no row: it does nothing")
+            note(me, .overtaken(key: write.key, origin: write.origin))
             return
         }
         mergeReplicated(write, at: me)
@@ -172,12 +170,10 @@ struct MultiLeaderModel: LeaderBased {
         let (versions, outcome) = VersionMerge.merge(existing, write.version, resolution: resolution, tombstones: true)
         replicas[me.replicaIndex].store[key] = versions.isEmpty ? nil : versions
         switch outcome {
-        case .sibling(let count):
-            let how = multiResolution == .union ? "kept both; reads see the union" : "kept as siblings"
-            note(me, kind: "conflict", text: "conflict on \(key): \(count) concurrent versions \(how): \(Message.describe(versions))")
+        case .sibling:
+            note(me, .conflict(key: key, versions: versions, union: multiResolution == .union))
         case .lwwWon, .lwwLost:
-            let summary = outcome.lwwSummary(key: key, incoming: write.version) ?? ""
-            note(me, kind: "conflict", text: "conflict on \(key): \(summary)")
+            note(me, .conflictLastWriteWins(key: key, incoming: write.version, outcome: outcome))
         default:
             break
         }

@@ -77,7 +77,7 @@ extension MultiLeaderModel {
                 && propagationTargets(from: me, path: canonicalPath(of: write.origin, at: me)).contains(peer)
         }
         guard !writes.isEmpty else { return }
-        note(me, kind: "catch-up", text: "\(me.name) resends \(peer.name) \(plural(writes.count, "write")) it missed")
+        note(me, .resent(peer: peer, count: writes.count))
         for write in writes { send(from: me, to: peer, .propagate(write, path: canonicalPath(of: write.origin, at: me) + [me])) }
     }
 }

@@ -14,12 +14,10 @@ extension Checker {
         // Leadership intervals from the trace: (node, from step, until step).
         var intervals: [(node: Address, from: UInt32, until: UInt32)] = [(.replica(0), 0, .max)]
         for entry in simulation.trace.entries {
-            guard case .note(let node, let kind, let text) = entry.event, kind == "failover" else { continue }
-            if text.contains("promoted to leader") {
+            guard case .note(let node, let note) = entry.event else { continue }
+            if case .promoted = note {
                 intervals.append((node, entry.step, .max))
-            } else if text.contains("steps down"),
-                let open = intervals.lastIndex(where: { $0.node == node && $0.until == .max })
-            {
+            } else if case .stepsDown = note, let open = intervals.lastIndex(where: { $0.node == node && $0.until == .max }) {
                 intervals[open].until = entry.step
             }
         }
@@ -71,15 +69,11 @@ extension Checker {
         var found: [Anomaly] = []
         let history = simulation.history
         for entry in simulation.trace.entries {
-            guard case .note(let node, let kind, let text) = entry.event, kind == "overtaken" else { continue }
-            // "update KEY from ORIGIN finds no row: it does nothing"
-            let words = text.split(separator: " ").map(String.init)
-            guard words.count >= 4, words[0] == "update", words[2] == "from" else { continue }
-            let key = words[1]
-            let origin = words[3]
+            guard case .note(let node, .overtaken(let key, let from)) = entry.event else { continue }
+            let origin = from.name
             guard
                 let update = history.last(where: {
-                    $0.kind == .update && $0.key == key && $0.written?.dot.node.name == origin && $0.startStep < entry.step
+                    $0.kind == .update && $0.key == key && $0.written?.dot.node == from && $0.startStep < entry.step
                 }), let context = update.written?.context
             else { continue }
             let dependency = history.last { other in

@@ -134,23 +134,25 @@ public struct Cluster: ReplicationModel, Sendable {
 
     // MARK: - The handlers the driver calls
 
-    public mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    public mutating func receive(
+        _ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>
+    ) {
         kind.receive(envelope, world, &effects)
     }
 
-    public mutating func fire(_ timer: TimerEvent, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    public mutating func fire(_ timer: TimerEvent, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         kind.fire(timer, world, &effects)
     }
 
-    public mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    public mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         kind.ticked(world, &effects)
     }
 
-    public mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    public mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         kind.crashed(node, world, &effects)
     }
 
-    public mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    public mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         kind.recovered(node, world, &effects)
     }
 }
@@ -158,7 +160,7 @@ public struct Cluster: ReplicationModel, Sendable {
 /// The driver's handlers for any model: each runs the model's own handler with the world it may
 /// read and the effects buffer it fills.
 extension ClusterKind {
-    mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    mutating func receive(_ envelope: Envelope<Message>, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         handling(world, &effects) { model in
             // Another model's message cannot reach this cluster: each cluster's network carries its own.
             if let message = Self.unwrap(envelope.payload) { model.handle(message, from: envelope.from, at: envelope.to) }
@@ -166,7 +168,7 @@ extension ClusterKind {
         }
     }
 
-    mutating func fire(_ timer: TimerEvent, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    mutating func fire(_ timer: TimerEvent, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         handling(world, &effects) { model in
             switch timer {
             case .opTimeout(let op):
@@ -178,37 +180,38 @@ extension ClusterKind {
     }
 
     /// After the due timers: the model's periodic work.
-    mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    mutating func ticked(_ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         handling(world, &effects) { model in
             model.ticked()
             model.retireSettledOperations()
         }
     }
 
-    mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    mutating func crashed(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         handling(world, &effects) { model in model.crashed(node) }
     }
 
-    mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    mutating func recovered(_ node: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>) {
         handling(world, &effects) { model in model.recovered(node) }
     }
 
     mutating func startOperation(
         kind: OpKind, key: String, value: Value?, client: Address, via: Address?, blind: Bool,
-        _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>
+        _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>
     ) throws(SimulationError) -> Int {
         try handling(world, &effects) { (model) throws(SimulationError) -> Int in
             try model.startOperation(kind: kind, key: key, value: value, client: client, via: via, blind: blind)
         }
     }
 
-    mutating func failover(to requested: Address?, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>)
+    mutating func failover(to requested: Address?, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>)
         throws(SimulationError)
     {
         try handling(world, &effects) { (model) throws(SimulationError) in try model.failover(to: requested) }
     }
 
-    mutating func startAntiEntropy(_ a: Address, _ b: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>) {
+    mutating func startAntiEntropy(_ a: Address, _ b: Address, _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>)
+    {
         handling(world, &effects) { model in model.startAntiEntropy(a, b) }
     }
 

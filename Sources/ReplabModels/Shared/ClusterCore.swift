@@ -25,7 +25,7 @@ public struct ClusterCore: Sendable {
     /// While a handler runs: the world it may read, and the effects it asks for. Between
     /// handlers the world is an empty one and the buffer is empty.
     var world = ClusterCore.idle
-    var effects = Effects<Message, TimerEvent>()
+    var effects = Effects<Message, TimerEvent, Note>()
 
     static let idle = World<Message>(now: 0, step: 0, faults: Faults(), network: Network())
 
@@ -76,7 +76,7 @@ extension ReplicaCluster {
         get { core.notes }
         _modify { yield &core.notes }
     }
-    var effects: Effects<Message, TimerEvent> {
+    var effects: Effects<Message, TimerEvent, Note> {
         get { core.effects }
         _modify { yield &core.effects }
     }
@@ -105,7 +105,7 @@ extension ReplicaCluster {
 
     /// Runs `body` as a handler: with the world it may read, collecting its effects.
     mutating func handling<Result, Failure: Error>(
-        _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent>, _ body: (inout Self) throws(Failure) -> Result
+        _ world: World<Message>, _ effects: inout Effects<Message, TimerEvent, Note>, _ body: (inout Self) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         core.world = world
         swap(&core.effects, &effects)
@@ -117,7 +117,7 @@ extension ReplicaCluster {
         return try body(&self)
     }
 
-    mutating func note(_ node: Address, kind: String, text: String) { core.effects.note(node, kind: kind, text: text) }
+    mutating func note(_ node: Address, _ note: Note) { core.effects.note(node, note) }
 
     // MARK: - Clients and operations
 
@@ -142,22 +142,21 @@ extension ReplicaCluster {
             existing, version, resolution: config.resolve, tombstones: settings.tombstones, clocks: config.clocks)
         if versions.isEmpty { replicas[index].store[key] = nil } else { replicas[index].store[key] = versions }
         if version.dot.node == node { replicas[index].counters[key] = max(replicas[index].counters[key] ?? 0, version.dot.counter) }
-        let prefix = cause.map { "\($0): " } ?? ""
         switch outcome {
         case .unchanged:
             return false
         case .stored:
             if version.isTombstone {
-                note(node, kind: "tombstone", text: "\(prefix)tombstone for \(key) \(version.label)")
+                note(node, .tombstone(key: key, version: version, cause: cause))
             } else if let cause {
-                note(node, kind: cause, text: "\(prefix)\(key)=\(version.valueText) \(version.label)")
+                note(node, .stored(key: key, version: version, cause: cause))
             }
-        case .sibling(let count):
-            note(node, kind: "sibling", text: "\(prefix)\(key) has \(count) siblings: \(Message.describe(versions))")
+        case .sibling:
+            note(node, .siblings(key: key, versions: versions, cause: cause))
         case .lwwWon, .lwwLost:
-            note(node, kind: "lww", text: prefix + (outcome.lwwSummary(key: key, incoming: version) ?? ""))
+            note(node, .lastWriteWins(key: key, incoming: version, outcome: outcome, cause: cause))
         case .removed(let removed):
-            note(node, kind: "delete", text: "\(prefix)\(key) removed outright (\(removed.count) version(s)); no tombstone kept")
+            note(node, .removedOutright(key: key, count: removed.count, cause: cause))
         }
         return true
     }
@@ -251,7 +250,7 @@ extension ReplicaCluster {
                 let kept = versions.filter { !($0.isTombstone && now - $0.writtenAt > grace) }
                 guard kept.count != versions.count else { continue }
                 replicas[index].store[key] = kept.isEmpty ? nil : kept
-                note(.replica(index), kind: "gc", text: "tombstone for \(key) purged (older than \(grace) ticks)")
+                note(.replica(index), .purged(key: key, graceTicks: grace))
             }
         }
     }

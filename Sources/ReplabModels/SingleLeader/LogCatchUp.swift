@@ -43,16 +43,15 @@ extension SingleLeaderModel {
         _ write: ReplicatedWrite?, leaderEpoch: Int, length: UInt64?, from: Address, at me: Address
     ) {
         var state = replicas[me.replicaIndex].replication
-        let entry = write.map { "#\($0.index)" } ?? "its empty log"
         if let write, length == nil, state.log.count >= Int(write.index), state.log[Int(write.index) - 1] == write { return }
         if settings.fencing {
             if leaderEpoch < state.epoch {
-                note(me, kind: "fencing", text: "rejects \(entry) from \(from.name): epoch \(leaderEpoch) < \(state.epoch)")
+                note(me, .fencingRejected(entry: write?.index, from: from, epoch: leaderEpoch, current: state.epoch))
                 send(from: me, to: from, .fenced(epoch: state.epoch, leader: state.leader ?? currentLeader))
                 return
             }
             if leaderEpoch > state.epoch {
-                if state.isLeader { stepDown(at: me, epoch: leaderEpoch, leader: from, why: "saw epoch \(leaderEpoch)", ask: false) }
+                if state.isLeader { stepDown(at: me, epoch: leaderEpoch, leader: from, why: .sawEpoch(leaderEpoch), ask: false) }
                 state = replicas[me.replicaIndex].replication
                 state.epoch = leaderEpoch
                 state.leader = from
@@ -60,22 +59,19 @@ extension SingleLeaderModel {
             }
         }
         if state.isLeader {
-            let what = write.map { "#\($0.index) \($0.text)" } ?? "empty log"
-            note(me, kind: "split-brain", text: "\(me.name) leads too: ignores \(from.name)'s \(what)")
+            note(me, .leadsToo(from: from, entry: write))
             return
         }
         if state.leader != from {
             // A follower streams from the one leader it follows; a higher epoch names a new one.
             guard leaderEpoch > state.epoch else {
-                note(
-                    me, kind: "split-brain",
-                    text: "\(me.name) follows \(state.leader?.name ?? "?"): ignores \(entry) from \(from.name)")
+                note(me, .followsAnother(leader: state.leader, entry: write?.index, from: from))
                 return
             }
             state.epoch = leaderEpoch
             state.leader = from
             replicas[me.replicaIndex].replication = state
-            note(me, kind: "failover", text: "\(me.name) now follows \(from.name) (epoch \(leaderEpoch))")
+            note(me, .nowFollows(leader: from, epoch: leaderEpoch))
         }
         guard let write else {
             discardEntries(after: 0, unlessEpoch: leaderEpoch, leader: from, at: me)
@@ -118,10 +114,7 @@ extension SingleLeaderModel {
         for write in tail where write.epoch == unlessEpoch { kept.append(write) }
         replicas[me.replicaIndex].replication.log = kept
         replicas[me.replicaIndex].store = SingleLeaderModel.replay(kept, at: me)
-        note(
-            me, kind: "truncate",
-            text: "\(me.name) discards \(discarded.map { "#\($0.index) \($0.text) (epoch \($0.epoch))" }.joined(separator: ", ")):"
-                + " not in \(leader.name)'s log")
+        note(me, .truncated(discarded: Array(discarded), leader: leader))
     }
 
     /// The table a log builds, applied in order (the same rules as `applyRow`).

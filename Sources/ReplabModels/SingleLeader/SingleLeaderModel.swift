@@ -130,31 +130,27 @@ struct SingleLeaderModel: LeaderBased {
             // A late answer to something this node sent in an older epoch does not depose it
             // from the epoch it leads now.
             guard epoch > replicas[me.replicaIndex].replication.epoch else { return }
-            stepDown(at: me, epoch: epoch, leader: leader, why: "fenced by epoch \(epoch)")
+            stepDown(at: me, epoch: epoch, leader: leader, why: .fenced(epoch: epoch))
         case .newLeader(let epoch, let leader):
             var state = replicas[me.replicaIndex].replication
             if state.isLeader {
                 guard settings.fencing, epoch > state.epoch else {
-                    note(
-                        me, kind: "split-brain",
-                        text:
-                            "\(me.name) still believes it leads (epoch \(state.epoch)); without fencing it ignores \(leader.name)'s claim"
-                    )
+                    note(me, .ignoresClaim(epoch: state.epoch, claimant: leader))
                     return
                 }
-                stepDown(at: me, epoch: epoch, leader: leader, why: "\(leader.name) leads epoch \(epoch)")
+                stepDown(at: me, epoch: epoch, leader: leader, why: .newLeader(leader, epoch: epoch))
                 return
             }
             if epoch >= state.epoch {
                 state.epoch = epoch
                 state.leader = leader
                 replicas[me.replicaIndex].replication = state
-                note(me, kind: "failover", text: "\(me.name) now follows \(leader.name) (epoch \(epoch))")
+                note(me, .nowFollows(leader: leader, epoch: epoch))
             }
         }
     }
 
-    mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: String, ask: Bool = true) {
+    mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: Note.StepDown, ask: Bool = true) {
         var state = replicas[me.replicaIndex].replication
         let wasLeader = state.isLeader
         state.isLeader = false
@@ -163,10 +159,10 @@ struct SingleLeaderModel: LeaderBased {
         replicas[me.replicaIndex].replication = state
         guard wasLeader else { return }
         guard ask else {
-            note(me, kind: "failover", text: "\(me.name) steps down (\(why))")
+            note(me, .stepsDown(why, asks: nil))
             return
         }
-        note(me, kind: "failover", text: "\(me.name) steps down (\(why)) and asks \(leader.name) for the entries it lacks")
+        note(me, .stepsDown(why, asks: leader))
         send(from: me, to: leader, .catchUpRequest(have: UInt64(state.log.count), epoch: state.epoch))
     }
 
@@ -184,7 +180,7 @@ struct SingleLeaderModel: LeaderBased {
             return
         }
         if kind == .update && !hasRow(key, at: me) {
-            note(me, kind: "update", text: "no row \(key): the update does nothing")
+            note(me, .updateFoundNoRow(key: key))
             send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
             return
         }
@@ -207,9 +203,7 @@ struct SingleLeaderModel: LeaderBased {
             send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "logged as #\(index)")))
         } else {
             leadership.awaitingSync[op] = waitFor
-            note(
-                me, kind: "sync",
-                text: "#\(index) waits for synchronous \(waitFor.map(\.name).joined(separator: ", ")) before answering")
+            note(me, .waitsForSync(index: index, followers: waitFor))
         }
     }
 
@@ -220,9 +214,9 @@ struct SingleLeaderModel: LeaderBased {
         case .delete:
             replicas[node.replicaIndex].store[key] = nil
         case .insert where hasRow(key, at: node) && write.origin != node:
-            note(node, kind: "insert", text: "insert \(key) ignored: the row exists")
+            note(node, .insertIgnored(key: key))
         case .update where !hasRow(key, at: node):
-            note(node, kind: "update", text: "update \(key) ignored: no such row")
+            note(node, .updateIgnored(key: key))
         default:
             replicas[node.replicaIndex].store[key] = [write.version]
         }
@@ -261,10 +255,7 @@ struct SingleLeaderModel: LeaderBased {
         leadership.current = target
         leadership.unreachableTicks = 0
         let missing = replicas[old.replicaIndex].replication.log.count - replicas[target.replicaIndex].replication.log.count
-        note(
-            target, kind: "failover",
-            text: "\(automatic ? "automatic failover: " : "")\(target.name) promoted to leader (epoch \(epoch))"
-                + (missing > 0 ? "; it lacks \(plural(missing, "entry")) of \(old.name)'s log" : ""))
+        note(target, .promoted(epoch: epoch, automatic: automatic, lacking: missing, previous: old))
         for node in replicaAddresses where node != target {
             send(from: target, to: node, .newLeader(epoch: epoch, leader: target))
             replicas[target.replicaIndex].replication.lastContact[node] = now

@@ -118,7 +118,7 @@ struct ExploreReport: Sendable {
             "time: it passes only when no message can be delivered, and only as far as the next timeout of an operation still waiting (tick N)"
         var extras: [String] = []
         if sim.settings.antiEntropyEveryTicks != nil { extras.append("anti-entropy") }
-        if sim.settings.sloppy || sim.replicas.contains(where: { !$0.hints.isEmpty }) { extras.append("hinted handoff") }
+        if sim.settings.sloppy || sim.replicaAddresses.contains(where: { !sim.hints(at: $0).isEmpty }) { extras.append("hinted handoff") }
         if sim.settings.gcGraceTicks != nil { extras.append("tombstone GC") }
         if sim.settings.failoverTimeoutTicks != nil { extras.append("automatic failover") }
         if !extras.isEmpty { note += "; \(extras.joined(separator: ", ")) \(extras.count == 1 ? "runs" : "run") only within those ticks" }

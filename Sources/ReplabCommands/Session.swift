@@ -224,7 +224,7 @@ public struct Session: Sendable {
         var sim = try cluster()
         simulation = nil  // keep the trace's storage uniquely referenced while it grows
         let start = sim.trace.count
-        let before = sim.replicas
+        let before = BriefReport.snapshot(sim)
         sim.record(.command(line))
         sim.completions = []
         sim.notes = []
@@ -768,7 +768,7 @@ public struct Session: Sendable {
             sim.settings.sloppy = on
             guard on else {
                 return "sloppy quorums off: operations go to the key's n primaries only and fail at their timeout if too few answer"
-                    + (sim.replicas.contains { !$0.hints.isEmpty } ? "; hints already held are still handed over" : "")
+                    + (sim.replicaAddresses.contains { !sim.hints(at: $0).isEmpty } ? "; hints already held are still handed over" : "")
             }
             var text =
                 "sloppy quorums on: an operation goes to the first n=\(sim.config.n) nodes of the key's preference list that its coordinator can reach; a fallback keeps a write apart as a hint for the primary it stands in for and hands it over when time passes and the owner is reachable"

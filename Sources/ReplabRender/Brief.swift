@@ -23,7 +23,7 @@ package enum BriefReport {
     static let shownByState: Set<String> = ["sibling", "tombstone", "delete"]
 
     package static func render(
-        _ entries: ArraySlice<TraceEntry<Message, Note>>, simulation sim: Simulation, before: [ReplicaState], style: ViewStyle
+        _ entries: ArraySlice<TraceEntry<Message, Note>>, simulation sim: Simulation, before: [ReplicaSnapshot], style: ViewStyle
     ) -> String {
         let g = style.glyphs
         var lines: [(String, Tone)] = []
@@ -102,9 +102,21 @@ package enum BriefReport {
 
     /// One line per replica whose stored versions or hints changed: the keys that changed, with
     /// what they hold now.
-    static func changedReplicas(_ sim: Simulation, before: [ReplicaState], g: Glyphs) -> [String] {
+    /// What a replica held before a command: its table and its hints.
+    package struct ReplicaSnapshot {
+        let store: [String: [Version]]
+        let hints: [Hint]
+    }
+
+    /// Every replica's table and hints, to compare with after the command.
+    package static func snapshot(_ sim: Simulation) -> [ReplicaSnapshot] {
+        sim.replicaAddresses.map { ReplicaSnapshot(store: sim.replicas[$0.replicaIndex].store, hints: sim.hints(at: $0)) }
+    }
+
+    static func changedReplicas(_ sim: Simulation, before: [ReplicaSnapshot], g: Glyphs) -> [String] {
         var lines: [String] = []
         for (index, replica) in sim.replicas.enumerated() {
+            let hints = sim.hints(at: .replica(index))
             let oldStore = index < before.count ? before[index].store : [:]
             let oldHints = index < before.count ? before[index].hints : []
             var changes: [String] = []
@@ -112,9 +124,9 @@ package enum BriefReport {
                 let versions = replica.store[key] ?? []
                 changes.append(versions.isEmpty ? "\(key) removed" : "\(key) = " + versions.map { text($0, sim) }.joined(separator: " | "))
             }
-            if replica.hints != oldHints {
+            if hints != oldHints {
                 changes.append(
-                    replica.hints.isEmpty ? "no hints" : "hints for " + Set(replica.hints.map(\.owner.name)).sorted().joined(separator: " ")
+                    hints.isEmpty ? "no hints" : "hints for " + Set(hints.map(\.owner.name)).sorted().joined(separator: " ")
                 )
             }
             guard !changes.isEmpty else { continue }

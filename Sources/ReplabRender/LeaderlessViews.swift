@@ -156,11 +156,11 @@ extension Views {
     /// `"hints": [{"holder","owner","key","values","since"}]` for `show state` in JSON mode.
     package static func hintsJSON(_ sim: Simulation, key: String?) -> JSON? {
         var items: [JSON] = []
-        for (index, replica) in sim.replicas.enumerated() {
-            for hint in replica.hints where key == nil || hint.key == key {
+        for node in sim.replicaAddresses {
+            for hint in sim.hints(at: node) where key == nil || hint.key == key {
                 items.append(
                     .object([
-                        ("holder", .string(Address.replica(index).name)), ("owner", .string(hint.owner.name)), ("key", .string(hint.key)),
+                        ("holder", .string(node.name)), ("owner", .string(hint.owner.name)), ("key", .string(hint.key)),
                         ("values", .array(hint.versions.compactMap { $0.value?.description }.sorted().map(JSON.string))),
                         ("tombstone", .bool(hint.versions.contains { $0.isTombstone })), ("since", .int(Int(hint.since))),
                     ]))

@@ -93,9 +93,9 @@ public enum Views {
     /// enter the state view: nothing until the leaderless model keeps hints.
     static func hints(_ sim: Simulation) -> [HintRow] {
         var rows: [HintRow] = []
-        for (index, replica) in sim.replicas.enumerated() {
-            for hint in replica.hints {
-                rows.append(HintRow(holder: .replica(index), intendedFor: hint.owner, key: hint.key, versions: hint.versions))
+        for node in sim.replicaAddresses {
+            for hint in sim.hints(at: node) {
+                rows.append(HintRow(holder: node, intendedFor: hint.owner, key: hint.key, versions: hint.versions))
             }
         }
         return rows.sorted { ($0.key, $0.holder, $0.intendedFor) < ($1.key, $1.holder, $1.intendedFor) }
@@ -108,13 +108,13 @@ public enum Views {
             return []
         case .singleLeader:
             return sim.replicaAddresses.map { node in
-                let state = sim.replicas[node.replicaIndex].replication
+                let state = sim.replication(at: node)
                 let crashed = sim.faults.isCrashed(node) ? ", crashed" : ""
                 return "\(node.name): \(sim.role(of: node).name), log at #\(state.log.count)\(crashed)"
             }
         case .multiLeader(let c):
             return sim.replicaAddresses.map { node in
-                let state = sim.replicas[node.replicaIndex].replication
+                let state = sim.replication(at: node)
                 var line = "\(node.name): \(sim.role(of: node).name), has applied \(state.applied)"
                 if c.causal || !state.buffer.isEmpty {
                     line +=

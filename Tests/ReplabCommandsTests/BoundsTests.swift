@@ -63,7 +63,7 @@ import Testing
         #expect(session.execute("run").ok)
         _ = session.execute("tick 100")
         #expect(session.simulation!.inFlight.isEmpty)
-        #expect(session.simulation!.replicas.allSatisfy { $0.hints.isEmpty })
+        #expect(session.simulation!.replicaAddresses.allSatisfy { session.simulation!.hints(at: $0).isEmpty })
     }
 
     @Test func aLostHandoffIsSentAgainAtTheTimeout() {

@@ -42,7 +42,7 @@ import Testing
                 └─────┴──────────┴──────────┴──────────┘
                 · nothing stored; 2 (A #2): the value A logged as entry #2
                 """)
-        let log = session.simulation!.replicas[2].replication.log
+        let log = session.simulation!.replication(at: .replica(2)).log
         #expect(log.map(\.index) == [1, 2, 3])
         #expect(log.map(\.text) == ["put x=1", "put y=1", "put x=2"])
     }
@@ -99,7 +99,9 @@ import Testing
                   deposed without knowing it, took c1's put x=2 (op 2) at A; B took c2's put x=3
                   (op 3) at B
                 """)
-        #expect(session.simulation!.replicas.map { $0.replication.log.map(\.text) } == Array(repeating: ["put x=1", "put x=3"], count: 3))
+        #expect(
+            session.simulation!.replicaAddresses.map { session.simulation!.replication(at: $0).log.map(\.text) }
+                == Array(repeating: ["put x=1", "put x=3"], count: 3))
     }
 
     @Test func aRingPeerCatchesUpAfterRecovery() {

@@ -57,7 +57,7 @@ import Testing
         let (session, _) = play([
             "cluster single-leader", "partition A c1 | B C c2", "failover B", "put x 1 via A", "put x 2 as c2", "run", "heal", "run",
         ])
-        let leaders = session.simulation!.replicaAddresses.filter { session.simulation!.replicas[$0.replicaIndex].replication.isLeader }
+        let leaders = session.simulation!.replicaAddresses.filter { session.simulation!.replication(at: $0).isLeader }
         #expect(leaders == [.replica(0), .replica(1)])
         #expect(anomalies(session) == [.divergence, .splitBrain])
     }

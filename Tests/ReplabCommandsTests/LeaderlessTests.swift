@@ -17,7 +17,7 @@ import Testing
         ])
         #expect(results[4].output.contains("→ m2 c1->A write x=1 {c1:1}"))
         #expect(results[6].output.contains("=> c1 put x=1: FAILED: timed out at tick 3: 1 of 2 acks"))
-        #expect(session.simulation!.replicas.allSatisfy { $0.hints.isEmpty })
+        #expect(session.simulation!.replicaAddresses.allSatisfy { session.simulation!.hints(at: $0).isEmpty })
     }
 
     @Test func sloppyQuorumSucceedsKeepsHintsAndHandsThemOver() {
@@ -35,7 +35,7 @@ import Testing
         #expect(results[11].output.contains("   D: A has x now: deleted the hinted copy"))
         #expect(!results[12].output.contains("hint:"))
         let sim = session.simulation!
-        #expect(sim.replicas.allSatisfy { $0.hints.isEmpty })
+        #expect(sim.replicaAddresses.allSatisfy { sim.hints(at: $0).isEmpty })
         // The fallbacks' copies are gone; the owners have the value.
         #expect(sim.replicas[3].store["x"] == nil && sim.replicas[1].store["x"] == nil)
         #expect(sim.replicas[0].store["x"]?.first?.value == Value("1"))
@@ -61,7 +61,7 @@ import Testing
         ])
         #expect(results[3].output.contains("→ m1 c1->A put x=1 ctx {}"))
         #expect(results[4].output.contains("=> c1 put x=1: ok (coordinator A: acks from A, C)"))
-        #expect(session.simulation!.replicas[3].hints.map(\.owner) == [.replica(4)])
+        #expect(session.simulation!.hints(at: .replica(3)).map(\.owner) == [.replica(4)])
     }
 
     func readRepairStory(_ on: Bool) -> (Session, [CommandResult]) {

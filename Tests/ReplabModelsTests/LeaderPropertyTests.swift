@@ -106,10 +106,10 @@ extension Cluster {
 
     /// Single-leader: one leader, and every replica has its log and the table that log builds.
     var singleLeaderConverged: Bool {
-        let leaders: [Address] = replicaAddresses.filter { replicas[$0.replicaIndex].replication.isLeader }
+        let leaders: [Address] = replicaAddresses.filter { replication(at: $0).isLeader }
         guard leaders.count == 1 else { return false }
-        let log = Array(replicas[leaders[0].replicaIndex].replication.log)
-        return replicas.allSatisfy { Array($0.replication.log) == log } && storesAgree
+        let log = Array(replication(at: leaders[0]).log)
+        return replicaAddresses.allSatisfy { Array(replication(at: $0).log) == log } && storesAgree
     }
 }
 
@@ -118,7 +118,7 @@ extension Cluster {
     /// one before it, and its table is exactly what applying that log in order builds.
     func inOrder(_ sim: Simulation, seed: UInt64) {
         for node in sim.replicaAddresses {
-            let log = Array(sim.replicas[node.replicaIndex].replication.log)
+            let log = Array(sim.replication(at: node).log)
             var contiguous = true
             var previousEpoch = 0
             for (position, entry) in log.enumerated() {
@@ -145,7 +145,7 @@ extension Cluster {
             run.play(&sim, steps: 300, failovers: true) { inOrder($0, seed: seed) }
             run.settle(&sim, until: { $0.singleLeaderConverged }) { inOrder($0, seed: seed) }
             let converged: Bool = sim.singleLeaderConverged
-            let lengths: [Int] = sim.replicas.map { $0.replication.log.count }
+            let lengths: [Int] = sim.replicaAddresses.map { sim.replication(at: $0).log.count }
             #expect(converged, "seed \(seed): logs \(lengths)")
             let divergent: [Anomaly] = Checker.check(sim).filter { $0.kind == .divergence }
             #expect(divergent.isEmpty, "seed \(seed)")

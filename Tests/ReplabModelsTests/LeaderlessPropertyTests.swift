@@ -104,7 +104,7 @@ struct Schedule {
 extension Cluster {
     /// Every key's primaries hold the same versions, and no hint is left anywhere.
     var converged: Bool {
-        replicas.allSatisfy(\.hints.isEmpty)
+        replicaAddresses.allSatisfy { hints(at: $0).isEmpty }
             && knownKeys.allSatisfy { key in
                 Set(primaries(for: key).map { (replicas[$0.replicaIndex].store[key] ?? []).map(\.dot).sorted() }).count == 1
             }

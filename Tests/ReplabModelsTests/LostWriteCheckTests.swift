@@ -23,10 +23,10 @@ import Testing
         drain(&sim)
         let acknowledged: [Bool] = sim.history.map(\.isAcknowledged)
         #expect(acknowledged == [true, true])
-        for replica in sim.replicas {
-            let entries: [String] = replica.replication.log.map { "#\($0.index) op \($0.op) \($0.kind) \($0.key)" }
+        for node in sim.replicaAddresses {
+            let entries: [String] = sim.replication(at: node).log.map { "#\($0.index) op \($0.op) \($0.kind) \($0.key)" }
             #expect(entries == ["#1 op 1 put x", "#2 op 2 delete x", "#3 op 2 delete x"])
-            #expect(replica.store["x"] == nil)
+            #expect(sim.replicas[node.replicaIndex].store["x"] == nil)
         }
         let deleteContext: String = sim.history[1].written.map { "\($0.context)" } ?? "none"
         #expect(deleteContext == "{}")

@@ -72,6 +72,8 @@ protocol CarriesClientTraffic {
 }
 
 protocol LeaderBased: ClusterKind where ModelMessage: CarriesClientTraffic {
+    /// Per replica: its log and replication bookkeeping.
+    var replication: [ReplicationState] { get set }
     /// Refuses a write sent to `target` when this model does not take writes there.
     func checkWriteTarget(_ target: Address, key: String) throws(SimulationError)
     /// The versions a read returns, as this model presents them (multi-leader `resolve=union`
@@ -80,6 +82,8 @@ protocol LeaderBased: ClusterKind where ModelMessage: CarriesClientTraffic {
 }
 
 extension LeaderBased {
+    func replication(at node: Address) -> ReplicationState { replication[node.replicaIndex] }
+
     /// Ticks a leader (or peer) waits for an answer before it sends again.
     var catchUpRetryTicks: UInt64 { max(1, settings.timeoutTicks) }
 

@@ -76,17 +76,17 @@ extension LeaderlessModel {
     /// Stores a version as a hint for `owner` at `node`.
     mutating func storeHint(_ version: Version, key: String, owner: Address, at node: Address) {
         let index = node.replicaIndex
-        var hints = replicas[index].hints
-        if let at = hints.firstIndex(where: { $0.owner == owner && $0.key == key }) {
+        var held = hints[index]
+        if let at = held.firstIndex(where: { $0.owner == owner && $0.key == key }) {
             let merged = VersionMerge.mergeAll(
-                hints[at].versions, [version], resolution: config.resolve, tombstones: true, clocks: config.clocks)
-            guard merged != hints[at].versions else { return }
-            hints[at].versions = merged
+                held[at].versions, [version], resolution: config.resolve, tombstones: true, clocks: config.clocks)
+            guard merged != held[at].versions else { return }
+            held[at].versions = merged
         } else {
-            hints.append(Hint(owner: owner, key: key, versions: [version], since: now, lastSent: nil))
-            hints.sort { ($0.owner, $0.key) < ($1.owner, $1.key) }
+            held.append(Hint(owner: owner, key: key, versions: [version], since: now, lastSent: nil))
+            held.sort { ($0.owner, $0.key) < ($1.owner, $1.key) }
         }
-        replicas[index].hints = hints
+        hints[index] = held
         note(node, .hintKept(key: key, version: version, owner: owner))
     }
 
@@ -95,7 +95,7 @@ extension LeaderlessModel {
     func readableVersions(of key: String, at node: Address) -> [Version] {
         let replica = replicas[node.replicaIndex]
         var versions = replica.store[key] ?? []
-        for hint in replica.hints where hint.key == key {
+        for hint in hints[node.replicaIndex] where hint.key == key {
             versions = VersionMerge.mergeAll(versions, hint.versions, resolution: config.resolve, tombstones: true, clocks: config.clocks)
         }
         return versions
@@ -107,7 +107,7 @@ extension LeaderlessModel {
     /// owner's ack of it) is still undelivered, say on a slow or held link, is not sent again at
     /// the timeout, so retries never multiply.
     mutating func retryHints() {
-        guard replicas.contains(where: { !$0.hints.isEmpty }) else { return }
+        guard hints.contains(where: { !$0.isEmpty }) else { return }
         var inFlight = Set<[String]>()
         for envelope in network.unordered {
             guard case .leaderless(.handoff(let message)) = envelope.payload else { continue }
@@ -118,8 +118,8 @@ extension LeaderlessModel {
         }
         for index in replicas.indices where !faults.isCrashed(.replica(index)) {
             let holder = Address.replica(index)
-            for at in replicas[index].hints.indices {
-                let hint = replicas[index].hints[at]
+            for at in hints[index].indices {
+                let hint = hints[index][at]
                 guard isReachable(from: holder, to: hint.owner) else { continue }
                 if let sent = hint.lastSent, now < sent + settings.timeoutTicks { continue }
                 if inFlight.contains([holder.name, hint.owner.name, hint.key]) {
@@ -127,7 +127,7 @@ extension LeaderlessModel {
                     if !notes.contains(note) { notes.append(note) }
                     continue
                 }
-                replicas[index].hints[at].lastSent = now
+                hints[index][at].lastSent = now
                 send(from: holder, to: hint.owner, .handoff(.data(key: hint.key, owner: hint.owner, versions: hint.versions)))
             }
         }
@@ -141,14 +141,14 @@ extension LeaderlessModel {
             send(from: me, to: from, .handoff(.ack(key: key, dots: versions.map(\.dot))))
         case .ack(let key, let dots):
             let index = me.replicaIndex
-            guard let at = replicas[index].hints.firstIndex(where: { $0.owner == from && $0.key == key }) else { return }
-            replicas[index].hints[at].versions.removeAll { dots.contains($0.dot) }
-            if replicas[index].hints[at].versions.isEmpty {
-                replicas[index].hints.remove(at: at)
+            guard let at = hints[index].firstIndex(where: { $0.owner == from && $0.key == key }) else { return }
+            hints[index][at].versions.removeAll { dots.contains($0.dot) }
+            if hints[index][at].versions.isEmpty {
+                hints[index].remove(at: at)
                 note(me, .hintHandedOff(key: key, owner: from))
             } else {
                 // Newer writes arrived for the owner meanwhile: they go at the next retry.
-                replicas[index].hints[at].lastSent = nil
+                hints[index][at].lastSent = nil
             }
         }
     }
@@ -161,8 +161,8 @@ extension LeaderlessModel {
         guard read.kind == .get, read.isAcknowledged else { return }
         // Each version the read missed, with every fallback that holds it and for whom.
         var missed: [(version: Version, holders: [Address], owners: [Address])] = []
-        for (index, replica) in replicas.enumerated() where !asked.contains(.replica(index)) {
-            for hint in replica.hints where hint.key == read.key {
+        for (index, held) in hints.enumerated() where !asked.contains(.replica(index)) {
+            for hint in held where hint.key == read.key {
                 for version in hint.versions where !read.read.contains(where: { Checker.reflects($0, version, config.resolve) }) {
                     if let at = missed.firstIndex(where: { $0.version.dot == version.dot }) {
                         missed[at].holders.append(.replica(index))

@@ -16,6 +16,9 @@ struct LeaderlessModel: ClusterKind {
     var coordinating: [Int: Coordinated] = [:]
     /// Anti-entropy exchanges started so far (each gets the next number).
     var exchanges = 0
+    /// Per replica: the writes it holds for unreachable primaries (sloppy quorums), apart from
+    /// its table; sorted by owner and key.
+    var hints: [[Hint]]
 
     /// What a coordinating node counts for an operation.
     struct Coordinated: Sendable, Hashable {
@@ -25,6 +28,7 @@ struct LeaderlessModel: ClusterKind {
 
     init(_ config: LeaderlessConfig) {
         core = ClusterCore(model: .leaderless(config))
+        hints = Array(repeating: [], count: config.nodes)
     }
 
     /// Riak warns when a key has more siblings than this…
@@ -35,16 +39,19 @@ struct LeaderlessModel: ClusterKind {
     func hashOwnState(into hasher: inout Hasher) {
         hasher.combine(coordinating)
         hasher.combine(exchanges)
+        hasher.combine(hints)
     }
 
     func ownStateEquals(_ other: LeaderlessModel) -> Bool {
-        coordinating == other.coordinating && exchanges == other.exchanges
+        coordinating == other.coordinating && exchanges == other.exchanges && hints == other.hints
     }
 
     /// A key's replicas: the first n nodes of its preference list on the ring.
     func primaries(for key: String) -> [Address] { Array(ring.preferenceList(for: key).prefix(config.n)) }
 
     func role(of node: Address) -> ReplicaRole { .replica }
+
+    func hints(at node: Address) -> [Hint] { hints[node.replicaIndex] }
 
     /// Every client with every replica (coordinator=client) or with its coordinators
     /// (coordinator=node: every replica, as any can coordinate), and the replicas with each other.

@@ -17,16 +17,19 @@ struct MultiLeaderModel: LeaderBased {
 
     /// The `cluster multi-leader` options.
     let options: MultiLeaderConfig
+    /// Per leader: the writes it has applied (log and version vector), those it holds back for
+    /// causal delivery, and when it last asked each neighbour to catch it up.
+    var replication: [ReplicationState]
 
     init(_ config: MultiLeaderConfig) {
         options = config
         core = ClusterCore(model: .multiLeader(config))
+        replication = Array(repeating: ReplicationState(), count: config.leaders)
     }
 
-    /// All the model's state is in the core.
-    func hashOwnState(into hasher: inout Hasher) {}
+    func hashOwnState(into hasher: inout Hasher) { hasher.combine(replication) }
 
-    func ownStateEquals(_ other: MultiLeaderModel) -> Bool { true }
+    func ownStateEquals(_ other: MultiLeaderModel) -> Bool { replication == other.replication }
 
     /// Every node takes writes.
     func checkWriteTarget(_ target: Address, key: String) throws(SimulationError) {}
@@ -78,7 +81,7 @@ struct MultiLeaderModel: LeaderBased {
         case .propagate(let write, let path):
             // Each write is forwarded once, when it first arrives: a copy that comes again (a
             // duplicate, a catch-up) stops here.
-            let state = replicas[me.replicaIndex].replication
+            let state = replication[me.replicaIndex]
             guard !state.applied.contains(Dot(write.origin, write.index)), !state.buffer.contains(write) else { return }
             for target in propagationTargets(from: me, path: path) where target != write.origin {
                 send(from: me, to: target, .propagate(write, path: path + [me]))
@@ -104,7 +107,7 @@ struct MultiLeaderModel: LeaderBased {
             send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
             return
         }
-        var state = replicas[me.replicaIndex].replication
+        var state = replication[me.replicaIndex]
         state.written += 1
         let dot = Dot(me, state.written)
         let version = Version(
@@ -114,7 +117,7 @@ struct MultiLeaderModel: LeaderBased {
             op: op, origin: me, index: state.written, epoch: 0, kind: kind, key: key, version: version, deps: state.applied)
         state.applied = state.applied.inserting(dot)
         state.log.append(write)
-        replicas[me.replicaIndex].replication = state
+        replication[me.replicaIndex] = state
         history[op - 1].written = version
         mergeReplicated(write, at: me)
         send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "accepted; replicates in the background")))
@@ -122,11 +125,11 @@ struct MultiLeaderModel: LeaderBased {
     }
 
     mutating func receiveReplicated(_ write: ReplicatedWrite, at me: Address) {
-        let state = replicas[me.replicaIndex].replication
+        let state = replication[me.replicaIndex]
         let dot = Dot(write.origin, write.index)
         if state.applied.contains(dot) || state.buffer.contains(write) { return }
         if options.causal, !write.deps.isDominated(by: state.applied) {
-            replicas[me.replicaIndex].replication.buffer.append(write)
+            replication[me.replicaIndex].buffer.append(write)
             let missing = write.deps.entries.filter { state.applied[$0.node] < $0.counter }.map { Dot($0.node, $0.counter) }
             note(me, .buffered(write: write, missing: missing))
             return
@@ -139,9 +142,9 @@ struct MultiLeaderModel: LeaderBased {
         var progress = true
         while progress {
             progress = false
-            let state = replicas[me.replicaIndex].replication
+            let state = replication[me.replicaIndex]
             guard let ready = state.buffer.first(where: { $0.deps.isDominated(by: state.applied) }) else { return }
-            replicas[me.replicaIndex].replication.buffer.removeAll { $0 == ready }
+            replication[me.replicaIndex].buffer.removeAll { $0 == ready }
             note(me, .released(write: ready))
             applyReplicated(ready, at: me)
             progress = true
@@ -149,9 +152,9 @@ struct MultiLeaderModel: LeaderBased {
     }
 
     mutating func applyReplicated(_ write: ReplicatedWrite, at me: Address) {
-        replicas[me.replicaIndex].replication.applied = replicas[me.replicaIndex].replication.applied.inserting(
+        replication[me.replicaIndex].applied = replication[me.replicaIndex].applied.inserting(
             Dot(write.origin, write.index))
-        replicas[me.replicaIndex].replication.log.append(write)
+        replication[me.replicaIndex].log.append(write)
         // An update of a row this leader has never seen (its insert has not arrived: the update
         // overtook it) does nothing. A row that was deleted concurrently is different: the
         // update then meets the tombstone as a conflict, so every leader ends up the same.

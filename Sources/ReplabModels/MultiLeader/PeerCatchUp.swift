@@ -14,7 +14,7 @@ extension MultiLeaderModel {
     /// Called every tick: a peer that knows of a gap asks again.
     mutating func retryCatchUp() {
         for node in replicaAddresses where !faults.isCrashed(node) {
-            let state = replicas[node.replicaIndex].replication
+            let state = replication[node.replicaIndex]
             guard !state.applied.extra.isEmpty || !state.buffer.isEmpty else { continue }
             for neighbour in upstreamNeighbours(of: node) where isReachable(from: node, to: neighbour) {
                 let last = state.lastContact[neighbour] ?? 0
@@ -55,8 +55,8 @@ extension MultiLeaderModel {
 
     /// A peer sends a neighbour what it has applied.
     mutating func askMissing(_ neighbour: Address, at me: Address) {
-        send(from: me, to: neighbour, .missing(have: replicas[me.replicaIndex].replication.applied))
-        replicas[me.replicaIndex].replication.lastContact[neighbour] = now
+        send(from: me, to: neighbour, .missing(have: replication[me.replicaIndex].applied))
+        replication[me.replicaIndex].lastContact[neighbour] = now
     }
 
     /// A write arrived whose origin's earlier writes this peer has not all seen: it asks the
@@ -64,7 +64,7 @@ extension MultiLeaderModel {
     /// the timeout.
     mutating func askForGap(from: Address, at me: Address) {
         guard from.isReplica else { return }
-        let state = replicas[me.replicaIndex].replication
+        let state = replication[me.replicaIndex]
         if let last = state.lastContact[from], now - last < catchUpRetryTicks { return }
         askMissing(from, at: me)
     }
@@ -72,7 +72,7 @@ extension MultiLeaderModel {
     /// Answers `missing(have:)`: every write held here that the asker lacks and that the
     /// topology routes from here to it, oldest first.
     mutating func sendMissing(to peer: Address, have: VersionVector, at me: Address) {
-        let writes = replicas[me.replicaIndex].replication.log.filter { write in
+        let writes = replication[me.replicaIndex].log.filter { write in
             write.origin != peer && !have.contains(Dot(write.origin, write.index))
                 && propagationTargets(from: me, path: canonicalPath(of: write.origin, at: me)).contains(peer)
         }

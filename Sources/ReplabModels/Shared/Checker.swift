@@ -102,7 +102,9 @@ public enum Checker {
         var found: [Anomaly] = []
         var logged: [Set<LoggedWrite>] = []
         if case .singleLeader = simulation.model {
-            logged = simulation.replicas.map { Set($0.replication.log.map { LoggedWrite(op: $0.op, dot: $0.version.dot) }) }
+            logged = simulation.replicaAddresses.map { node in
+                Set(simulation.replication(at: node).log.map { LoggedWrite(op: $0.op, dot: $0.version.dot) })
+            }
         }
         var writesByKey: [String: [Version]] = [:]
         for record in history { if let written = record.written { writesByKey[record.key, default: []].append(written) } }
@@ -114,7 +116,8 @@ public enum Checker {
             var heldCrashed: [Address] = []
             for (index, replica) in simulation.replicas.enumerated() {
                 // A fallback's hint still holds the write: it is on its way to its owner, not lost.
-                let versions = (replica.store[write.key] ?? []) + replica.hints.filter { $0.key == write.key }.flatMap(\.versions)
+                let hinted = simulation.hints(at: .replica(index)).filter { $0.key == write.key }.flatMap(\.versions)
+                let versions = (replica.store[write.key] ?? []) + hinted
                 let inLog = !logged.isEmpty && logged[index].contains(LoggedWrite(op: write.op, dot: version.dot))
                 guard inLog || versions.contains(where: { $0.dot == version.dot || $0.supersedes(version) }) else { continue }
                 if simulation.faults.isCrashed(.replica(index)) { heldCrashed.append(.replica(index)) } else { heldLive = true }

@@ -39,6 +39,10 @@ protocol ClusterKind: ReplicaCluster, Sendable {
     var currentLeader: Address { get }
     func synchronousFollowers(of leader: Address) -> [Address]
     func lag(of node: Address) -> Int
+    /// Leaderless: the writes a replica holds as hints for others.
+    func hints(at node: Address) -> [Hint]
+    /// Leader-based: a replica's log and replication bookkeeping.
+    func replication(at node: Address) -> ReplicationState
 
     /// Promotes a follower (single-leader); other models refuse.
     mutating func failover(to requested: Address?) throws(SimulationError)
@@ -62,6 +66,8 @@ extension ClusterKind {
     var currentLeader: Address { .replica(0) }
     func synchronousFollowers(of leader: Address) -> [Address] { [] }
     func lag(of node: Address) -> Int { 0 }
+    func hints(at node: Address) -> [Hint] { [] }
+    func replication(at node: Address) -> ReplicationState { ReplicationState() }
     mutating func crashed(_ node: Address) {}
     mutating func failover(to requested: Address?) throws(SimulationError) {
         throw .invalid("failover belongs to single-leader clusters; this cluster is \(model.name)")
@@ -124,6 +130,10 @@ public struct Cluster: ReplicationModel, Sendable {
     public func homeNode(of client: Address) -> Address { kind.homeNode(of: client) }
     public func synchronousFollowers(of leader: Address) -> [Address] { kind.synchronousFollowers(of: leader) }
     public func lag(of node: Address) -> Int { kind.lag(of: node) }
+    /// The writes a replica holds as hints for others (leaderless, sloppy quorums; empty elsewhere).
+    public func hints(at node: Address) -> [Hint] { kind.hints(at: node) }
+    /// A replica's log and replication bookkeeping (leader-based models; empty for leaderless).
+    public func replication(at node: Address) -> ReplicationState { kind.replication(at: node) }
     public func merkleTree(of node: Address, with peer: Address? = nil) -> MerkleTree {
         let kind = self.kind
         return kind.merkleTree(of: node, with: peer) { kind.primaries(for: $0) }

@@ -218,13 +218,9 @@ public struct ReplicaState: Sendable, Hashable {
     /// The highest counter this replica has used in a dot for each key (node-coordinated
     /// writes), kept even when the key is deleted so dots are never reused.
     public var counters: [String: UInt64] = [:]
-    /// Writes held for unreachable primaries (sloppy quorums), apart from `store`; sorted by owner and key.
-    public var hints: [Hint] = []
 
     public var keys: [String] { store.keys.sorted() }
 
-    /// Single- and multi-leader replication state (unused by leaderless clusters).
-    public var replication = ReplicationState()
 }
 
 struct PendingOp: Sendable, Hashable {

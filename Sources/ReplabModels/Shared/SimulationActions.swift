@@ -36,6 +36,8 @@ extension Simulation {
     public func homeNode(of client: Address) -> Address { state.homeNode(of: client) }
     public func synchronousFollowers(of leader: Address) -> [Address] { state.synchronousFollowers(of: leader) }
     public func lag(of node: Address) -> Int { state.lag(of: node) }
+    public func hints(at node: Address) -> [Hint] { state.hints(at: node) }
+    public func replication(at node: Address) -> ReplicationState { state.replication(at: node) }
 
     public static var siblingWarning: Int { LeaderlessModel.siblingWarning }
     public static var siblingLimit: Int { LeaderlessModel.siblingLimit }

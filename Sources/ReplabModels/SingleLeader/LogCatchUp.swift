@@ -42,7 +42,7 @@ extension SingleLeaderModel {
     mutating func followerReceives(
         _ write: ReplicatedWrite?, leaderEpoch: Int, length: UInt64?, from: Address, at me: Address
     ) {
-        var state = replicas[me.replicaIndex].replication
+        var state = replication[me.replicaIndex]
         if let write, length == nil, state.log.count >= Int(write.index), state.log[Int(write.index) - 1] == write { return }
         if settings.fencing {
             if leaderEpoch < state.epoch {
@@ -52,10 +52,10 @@ extension SingleLeaderModel {
             }
             if leaderEpoch > state.epoch {
                 if state.isLeader { stepDown(at: me, epoch: leaderEpoch, leader: from, why: .sawEpoch(leaderEpoch), ask: false) }
-                state = replicas[me.replicaIndex].replication
+                state = replication[me.replicaIndex]
                 state.epoch = leaderEpoch
                 state.leader = from
-                replicas[me.replicaIndex].replication = state
+                replication[me.replicaIndex] = state
             }
         }
         if state.isLeader {
@@ -70,7 +70,7 @@ extension SingleLeaderModel {
             }
             state.epoch = leaderEpoch
             state.leader = from
-            replicas[me.replicaIndex].replication = state
+            replication[me.replicaIndex] = state
             note(me, .nowFollows(leader: from, epoch: leaderEpoch))
         }
         guard let write else {
@@ -93,9 +93,9 @@ extension SingleLeaderModel {
                 discardEntries(after: position - 1, unlessEpoch: nil, leader: from, at: me)
             }
         }
-        if replicas[me.replicaIndex].replication.log.count == position - 1 {
+        if replication[me.replicaIndex].log.count == position - 1 {
             applyRow(write, at: me)
-            replicas[me.replicaIndex].replication.log.append(write)
+            replication[me.replicaIndex].log.append(write)
         }
         if let length { discardEntries(after: Int(length), unlessEpoch: leaderEpoch, leader: from, at: me) }
         send(from: me, to: from, .replicateAck(op: write.op, index: write.index, epoch: write.epoch))
@@ -104,7 +104,7 @@ extension SingleLeaderModel {
     /// Removes a follower's log entries after `count` (keeping those written in `unlessEpoch`,
     /// the sending leader's own) and rebuilds its table from the log that is left.
     mutating func discardEntries(after count: Int, unlessEpoch: Int?, leader: Address, at me: Address) {
-        let log = replicas[me.replicaIndex].replication.log
+        let log = replication[me.replicaIndex].log
         guard log.count > count else { return }
         let tail = log[count...]
         if let unlessEpoch, tail.allSatisfy({ $0.epoch == unlessEpoch }) { return }
@@ -112,7 +112,7 @@ extension SingleLeaderModel {
         var kept = log
         kept.truncate(to: count)
         for write in tail where write.epoch == unlessEpoch { kept.append(write) }
-        replicas[me.replicaIndex].replication.log = kept
+        replication[me.replicaIndex].log = kept
         replicas[me.replicaIndex].store = SingleLeaderModel.replay(kept, at: me)
         note(me, .truncated(discarded: Array(discarded), leader: leader))
     }
@@ -137,13 +137,13 @@ extension SingleLeaderModel {
     /// A follower confirmed its log matches the leader's through `index`; a catch-up continues
     /// with the next entry.
     mutating func leaderGotAck(index: UInt64, from follower: Address, at me: Address) {
-        guard replicas[me.replicaIndex].replication.isLeader else { return }
-        var state = replicas[me.replicaIndex].replication
+        guard replication[me.replicaIndex].isLeader else { return }
+        var state = replication[me.replicaIndex]
         let matched = min(max(state.matched[follower] ?? 0, index), UInt64(state.log.count))
         state.matched[follower] = matched
         let mark = state.catchingUp[follower]
         if let mark, mark.index <= index { state.catchingUp[follower] = nil }
-        replicas[me.replicaIndex].replication = state
+        replication[me.replicaIndex] = state
         if let mark, mark.index <= index, matched < UInt64(state.log.count) {
             sendCatchUp(index: matched + 1, to: follower, at: me)
         }
@@ -152,7 +152,7 @@ extension SingleLeaderModel {
     /// A follower lacks the entries after `have` (or a deposed leader rejoins): the leader sends
     /// the first it may lack, unless that entry is already on its way.
     mutating func leaderGotCatchUpRequest(have: UInt64, from follower: Address, at me: Address) {
-        let state = replicas[me.replicaIndex].replication
+        let state = replication[me.replicaIndex]
         guard state.isLeader else { return }
         let count = UInt64(state.log.count)
         // Its log is as long as the leader's and it has confirmed all of it: nothing to send.
@@ -164,18 +164,18 @@ extension SingleLeaderModel {
 
     /// Sends entry `index` of the leader's log (0: its empty log) to a follower.
     mutating func sendCatchUp(index: UInt64, to follower: Address, at me: Address) {
-        let state = replicas[me.replicaIndex].replication
+        let state = replication[me.replicaIndex]
         let write = index >= 1 ? state.log[Int(index) - 1] : nil
         send(from: me, to: follower, .catchUp(write, length: UInt64(state.log.count), epoch: state.epoch))
-        replicas[me.replicaIndex].replication.catchingUp[follower] = CatchUpMark(index: index, sentAt: now)
-        replicas[me.replicaIndex].replication.lastContact[follower] = now
+        replication[me.replicaIndex].catchingUp[follower] = CatchUpMark(index: index, sentAt: now)
+        replication[me.replicaIndex].lastContact[follower] = now
     }
 
     /// The entry a leader probes a follower with: the one after what it has confirmed, or its
     /// last entry (0: its empty log) when the follower has confirmed nothing to this leader yet
     /// (Raft starts nextIndex at the end of the leader's log and walks back).
     func probeIndex(for follower: Address, at leader: Address) -> UInt64? {
-        let state = replicas[leader.replicaIndex].replication
+        let state = replication[leader.replicaIndex]
         let count = UInt64(state.log.count)
         guard let matched = state.matched[follower] else { return count }
         guard matched < count else { return nil }
@@ -186,9 +186,9 @@ extension SingleLeaderModel {
 
     /// A node came back: each leader that can reach it resends what it lacks.
     mutating func recovered(_ node: Address) {
-        for leader in replicaAddresses where leader != node && replicas[leader.replicaIndex].replication.isLeader {
+        for leader in replicaAddresses where leader != node && replication[leader.replicaIndex].isLeader {
             guard isReachable(from: leader, to: node), let index = probeIndex(for: node, at: leader) else { continue }
-            replicas[leader.replicaIndex].replication.catchingUp[node] = nil
+            replication[leader.replicaIndex].catchingUp[node] = nil
             sendCatchUp(index: index, to: node, at: leader)
         }
     }
@@ -196,9 +196,9 @@ extension SingleLeaderModel {
     /// Called every tick: a leader resends to a reachable follower that is behind and has heard
     /// nothing from it for the timeout.
     mutating func retryCatchUp() {
-        for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader && !faults.isCrashed(leader) {
+        for leader in replicaAddresses where replication[leader.replicaIndex].isLeader && !faults.isCrashed(leader) {
             for follower in replicaAddresses where follower != leader && isReachable(from: leader, to: follower) {
-                let last = replicas[leader.replicaIndex].replication.lastContact[follower] ?? 0
+                let last = replication[leader.replicaIndex].lastContact[follower] ?? 0
                 guard now - last >= catchUpRetryTicks, let index = probeIndex(for: follower, at: leader) else { continue }
                 sendCatchUp(index: index, to: follower, at: leader)
             }

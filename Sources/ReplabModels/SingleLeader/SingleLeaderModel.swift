@@ -16,6 +16,8 @@ struct SingleLeaderModel: LeaderBased {
     }
     /// Cluster-wide facts: who was last promoted, writes waiting for synchronous followers.
     var leadership = Leadership()
+    /// Per replica: its log, its role and epoch, and (as leader) what it knows of its followers.
+    var replication: [ReplicationState]
 
     /// The `cluster single-leader` options.
     let options: SingleLeaderConfig
@@ -23,24 +25,28 @@ struct SingleLeaderModel: LeaderBased {
     init(_ config: SingleLeaderConfig) {
         options = config
         core = ClusterCore(model: .singleLeader(config))
-        for index in replicas.indices {
-            replicas[index].replication.leader = .replica(0)
-            replicas[index].replication.epoch = 1
+        replication = Array(repeating: ReplicationState(), count: config.replicas)
+        for index in replication.indices {
+            replication[index].leader = .replica(0)
+            replication[index].epoch = 1
         }
-        replicas[0].replication.isLeader = true
+        replication[0].isLeader = true
         // Every log starts empty: the first leader knows its followers match it.
-        for follower in replicaAddresses.dropFirst() { replicas[0].replication.matched[follower] = 0 }
+        for follower in replicaAddresses.dropFirst() { replication[0].matched[follower] = 0 }
         leadership.current = .replica(0)
     }
 
-    func hashOwnState(into hasher: inout Hasher) { hasher.combine(leadership) }
+    func hashOwnState(into hasher: inout Hasher) {
+        hasher.combine(leadership)
+        hasher.combine(replication)
+    }
 
-    func ownStateEquals(_ other: SingleLeaderModel) -> Bool { leadership == other.leadership }
+    func ownStateEquals(_ other: SingleLeaderModel) -> Bool { leadership == other.leadership && replication == other.replication }
 
     /// Writes go to a leader.
     func checkWriteTarget(_ target: Address, key: String) throws(SimulationError) {
-        guard !replicas[target.replicaIndex].replication.isLeader else { return }
-        let leaders = replicaAddresses.filter { replicas[$0.replicaIndex].replication.isLeader }.map(\.name)
+        guard !replication[target.replicaIndex].isLeader else { return }
+        let leaders = replicaAddresses.filter { replication[$0.replicaIndex].isLeader }.map(\.name)
         throw .invalid(
             "writes go to the leader \(leaders.joined(separator: " and ")); \(target.name) is a follower (reads may go to any node: get \(key) via \(target.name))"
         )
@@ -61,11 +67,11 @@ struct SingleLeaderModel: LeaderBased {
 
     /// Log entries a follower is behind the current leader.
     func lag(of node: Address) -> Int {
-        max(0, replicas[currentLeader.replicaIndex].replication.log.count - replicas[node.replicaIndex].replication.log.count)
+        max(0, replication[currentLeader.replicaIndex].log.count - replication[node.replicaIndex].log.count)
     }
 
     func role(of node: Address) -> ReplicaRole {
-        let state = replicas[node.replicaIndex].replication
+        let state = replication[node.replicaIndex]
         if state.isLeader { return .leader(epoch: state.epoch) }
         let leader = state.leader ?? currentLeader
         return .follower(of: leader, lag: lag(of: node), synchronous: synchronousFollowers(of: leader).contains(node))
@@ -75,7 +81,7 @@ struct SingleLeaderModel: LeaderBased {
     /// requests back), then every client with every node.
     var modelLinks: [ModelLink] {
         var links = Set<ModelLink>()
-        for leader in replicaAddresses where replicas[leader.replicaIndex].replication.isLeader {
+        for leader in replicaAddresses where replication[leader.replicaIndex].isLeader {
             for follower in replicaAddresses where follower != leader {
                 links.insert(ModelLink(leader, follower))
                 links.insert(ModelLink(follower, leader))
@@ -115,7 +121,7 @@ struct SingleLeaderModel: LeaderBased {
             leaderGotCatchUpRequest(have: have, from: from, at: me)
         case .replicateAck(let op, let index, let epoch):
             leaderGotAck(index: index, from: from, at: me)
-            guard replicas[me.replicaIndex].replication.isLeader, epoch == replicas[me.replicaIndex].replication.epoch,
+            guard replication[me.replicaIndex].isLeader, epoch == replication[me.replicaIndex].epoch,
                 var waiting = leadership.awaitingSync[op]
             else { return }
             waiting.removeAll { $0 == from }
@@ -129,10 +135,10 @@ struct SingleLeaderModel: LeaderBased {
         case .fenced(let epoch, let leader):
             // A late answer to something this node sent in an older epoch does not depose it
             // from the epoch it leads now.
-            guard epoch > replicas[me.replicaIndex].replication.epoch else { return }
+            guard epoch > replication[me.replicaIndex].epoch else { return }
             stepDown(at: me, epoch: epoch, leader: leader, why: .fenced(epoch: epoch))
         case .newLeader(let epoch, let leader):
-            var state = replicas[me.replicaIndex].replication
+            var state = replication[me.replicaIndex]
             if state.isLeader {
                 guard settings.fencing, epoch > state.epoch else {
                     note(me, .ignoresClaim(epoch: state.epoch, claimant: leader))
@@ -144,19 +150,19 @@ struct SingleLeaderModel: LeaderBased {
             if epoch >= state.epoch {
                 state.epoch = epoch
                 state.leader = leader
-                replicas[me.replicaIndex].replication = state
+                replication[me.replicaIndex] = state
                 note(me, .nowFollows(leader: leader, epoch: epoch))
             }
         }
     }
 
     mutating func stepDown(at me: Address, epoch: Int, leader: Address, why: Note.StepDown, ask: Bool = true) {
-        var state = replicas[me.replicaIndex].replication
+        var state = replication[me.replicaIndex]
         let wasLeader = state.isLeader
         state.isLeader = false
         state.epoch = max(state.epoch, epoch)
         state.leader = leader
-        replicas[me.replicaIndex].replication = state
+        replication[me.replicaIndex] = state
         guard wasLeader else { return }
         guard ask else {
             note(me, .stepsDown(why, asks: nil))
@@ -167,7 +173,7 @@ struct SingleLeaderModel: LeaderBased {
     }
 
     mutating func leaderAccepts(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address) {
-        let state = replicas[me.replicaIndex].replication
+        let state = replication[me.replicaIndex]
         guard state.isLeader else {
             send(
                 from: me, to: client,
@@ -192,11 +198,11 @@ struct SingleLeaderModel: LeaderBased {
             op: op, origin: me, index: index, epoch: state.epoch, kind: kind, key: key, version: version, deps: VersionVector(),
             previousEpoch: state.log.last?.epoch ?? 0)
         applyRow(write, at: me)
-        replicas[me.replicaIndex].replication.log.append(write)
+        replication[me.replicaIndex].log.append(write)
         history[op - 1].written = version
         for follower in replicaAddresses where follower != me {
             send(from: me, to: follower, .replicate(write))
-            replicas[me.replicaIndex].replication.lastContact[follower] = now
+            replication[me.replicaIndex].lastContact[follower] = now
         }
         let waitFor = synchronousFollowers(of: me)
         if waitFor.isEmpty {
@@ -226,39 +232,39 @@ struct SingleLeaderModel: LeaderBased {
 
     /// Promotes a follower; with no node given, the most up-to-date live follower.
     mutating func failover(to requested: Address?, automatic: Bool = false) throws(SimulationError) {
-        let candidates = replicaAddresses.filter { !faults.isCrashed($0) && !replicas[$0.replicaIndex].replication.isLeader }
+        let candidates = replicaAddresses.filter { !faults.isCrashed($0) && !replication[$0.replicaIndex].isLeader }
         let target: Address
         if let requested {
             guard requested.replicaIndex < config.nodes else {
                 throw .invalid("unknown node \(requested.name): this cluster has \(replicaAddresses.map(\.name).joined(separator: " "))")
             }
             if faults.isCrashed(requested) { throw .invalid("\(requested.name) is crashed: promote a live follower") }
-            if replicas[requested.replicaIndex].replication.isLeader { throw .invalid("\(requested.name) already leads") }
+            if replication[requested.replicaIndex].isLeader { throw .invalid("\(requested.name) already leads") }
             target = requested
         } else {
             guard
                 let best = candidates.max(by: {
-                    (replicas[$0.replicaIndex].replication.log.count, $1.raw) < (replicas[$1.replicaIndex].replication.log.count, $0.raw)
+                    (replication[$0.replicaIndex].log.count, $1.raw) < (replication[$1.replicaIndex].log.count, $0.raw)
                 })
             else { throw .invalid("no live follower to promote") }
             target = best
         }
 
-        let epoch = (replicas.map(\.replication.epoch).max() ?? 0) + 1
-        replicas[target.replicaIndex].replication.isLeader = true
-        replicas[target.replicaIndex].replication.leader = target
-        replicas[target.replicaIndex].replication.epoch = epoch
+        let epoch = (replication.map(\.epoch).max() ?? 0) + 1
+        replication[target.replicaIndex].isLeader = true
+        replication[target.replicaIndex].leader = target
+        replication[target.replicaIndex].epoch = epoch
         // Like Raft after an election: what the new leader knew of followers' logs is forgotten.
-        replicas[target.replicaIndex].replication.matched = [:]
-        replicas[target.replicaIndex].replication.catchingUp = [:]
+        replication[target.replicaIndex].matched = [:]
+        replication[target.replicaIndex].catchingUp = [:]
         let old = leadership.current
         leadership.current = target
         leadership.unreachableTicks = 0
-        let missing = replicas[old.replicaIndex].replication.log.count - replicas[target.replicaIndex].replication.log.count
+        let missing = replication[old.replicaIndex].log.count - replication[target.replicaIndex].log.count
         note(target, .promoted(epoch: epoch, automatic: automatic, lacking: missing, previous: old))
         for node in replicaAddresses where node != target {
             send(from: target, to: node, .newLeader(epoch: epoch, leader: target))
-            replicas[target.replicaIndex].replication.lastContact[node] = now
+            replication[target.replicaIndex].lastContact[node] = now
         }
     }
 
@@ -277,7 +283,7 @@ struct SingleLeaderModel: LeaderBased {
         guard leadership.unreachableTicks >= timeout else { return }
         let reachable = followers.filter { !faults.isCut($0, followers[0]) || $0 == followers[0] }
         let best = reachable.max {
-            (replicas[$0.replicaIndex].replication.log.count, $1.raw) < (replicas[$1.replicaIndex].replication.log.count, $0.raw)
+            (replication[$0.replicaIndex].log.count, $1.raw) < (replication[$1.replicaIndex].log.count, $0.raw)
         }
         if let best { try? failover(to: best, automatic: true) }
     }

@@ -129,7 +129,7 @@ extension Cluster {
             }
             let converged = sim.converged
             let divergent = Checker.check(sim).filter { $0.kind == .divergence }.map(\.detail)
-            #expect(converged, "seed \(seed) (\(sim.config.summary), sloppy \(sim.settings.sloppy)) did not converge")
+            #expect(converged, "seed \(seed) (\(sim.model.summary), sloppy \(sim.settings.sloppy)) did not converge")
             #expect(divergent.isEmpty, "seed \(seed): \(divergent)")
         }
     }
@@ -190,7 +190,7 @@ extension Cluster {
         var schedule = Schedule(seed: seed)
         var sim = schedule.cluster()
         if resolve == .lww {
-            var config = sim.config
+            guard case .leaderless(var config) = sim.model else { fatalError("a leaderless schedule") }
             config.resolve = .lww
             let settings = sim.settings
             sim = Simulation(config: config, seed: seed)
@@ -199,7 +199,7 @@ extension Cluster {
         if schedule.chance(50) { sim.settings.antiEntropyEveryTicks = 2 }
         schedule.play(&sim, steps: 300)
         schedule.quiet(&sim)
-        return (Checker.check(sim).filter { $0.kind == .lostWrite }, "\(sim.config.summary), sloppy \(sim.settings.sloppy)")
+        return (Checker.check(sim).filter { $0.kind == .lostWrite }, "\(sim.model.summary), sloppy \(sim.settings.sloppy)")
     }
 
     /// The same schedule gives the same history and state, however often it runs.

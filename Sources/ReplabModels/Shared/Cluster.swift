@@ -100,7 +100,7 @@ public struct Cluster: ReplicationModel, Sendable {
     // MARK: - What the views read
 
     public var model: ClusterModel { kind.core.model }
-    public var config: LeaderlessConfig { kind.core.config }
+    public var config: Placement { kind.core.config }
     public var settings: Settings {
         get { kind.core.settings }
         set { kind.core.settings = newValue }

@@ -6,7 +6,7 @@ import ReplabKernel
 public struct ClusterCore: Sendable {
     public let model: ClusterModel
     /// Placement and quorums (for leader-based models: every replica holds every key).
-    public let config: LeaderlessConfig
+    public let config: Placement
     public var settings = Settings()
     public internal(set) var replicas: [ReplicaState]
     public let ring: Ring
@@ -46,7 +46,7 @@ protocol ReplicaCluster {
 
 extension ReplicaCluster {
     var model: ClusterModel { core.model }
-    var config: LeaderlessConfig { core.config }
+    var config: Placement { core.config }
     var ring: Ring { core.ring }
     var settings: Settings {
         get { core.settings }

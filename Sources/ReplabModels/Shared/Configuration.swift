@@ -114,18 +114,34 @@ public enum ClusterModel: Sendable, Hashable {
         return false
     }
 
-    /// The placement and quorum view shared code uses: for leader-based models every replica
-    /// holds every key.
-    var placement: LeaderlessConfig {
+    /// Where keys live and how a replica merges versions, as the shared code and the views
+    /// read it.
+    var placement: Placement {
         switch self {
-        case .leaderless(let c): return c
+        case .leaderless(let c):
+            return Placement(nodes: c.nodes, n: c.n, w: c.w, r: c.r, coordinator: c.coordinator, resolve: c.resolve, clocks: c.clocks)
         case .singleLeader(let c):
-            return LeaderlessConfig(nodes: c.replicas, n: c.replicas, w: 1, r: 1, coordinator: .node, resolve: .lww)
+            return Placement(nodes: c.replicas, n: c.replicas, w: 1, r: 1, coordinator: .node, resolve: .lww, clocks: .dvv)
         case .multiLeader(let c):
-            return LeaderlessConfig(
-                nodes: c.leaders, n: c.leaders, w: 1, r: 1, coordinator: .node, resolve: c.resolve == .lww ? .lww : .siblings)
+            return Placement(
+                nodes: c.leaders, n: c.leaders, w: 1, r: 1, coordinator: .node, resolve: c.resolve == .lww ? .lww : .siblings,
+                clocks: .dvv)
         }
     }
+}
+
+/// Where a cluster's keys live and how its replicas merge versions: for leaderless clusters
+/// their options; for leader-based ones every replica holds every key (n = the replica count),
+/// an operation waits for the one node it asked (w = r = 1, coordinator=node), and versions
+/// merge by last-write-wins (single-leader, multi-leader `resolve=lww`) or as siblings.
+public struct Placement: Sendable, Hashable {
+    public let nodes: Int
+    public let n: Int
+    public let w: Int
+    public let r: Int
+    public let coordinator: Coordination
+    public let resolve: Resolution
+    public let clocks: Clocks
 }
 
 /// Behaviour switches a teacher flips with `set`.

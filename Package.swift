@@ -20,15 +20,16 @@ let package = Package(
         // The deterministic core: the `ReplicationModel` protocol (handlers that answer a delivery,
         // a timer, a tick, a crash or a recovery with effects) and the `Driver` that runs any such
         // model: virtual clock, seeded scheduler, the in-flight set with its delivery gate, faults,
-        // timers, and the trace (messages kept as data; notes and results still carry their words).
+        // timers, and the trace (messages and notes kept as data; operation results carry words).
         // No I/O, no wall-clock time, no system randomness.
         .target(name: "ReplabKernel", swiftSettings: strict),
-        // The REPL's replication models on the kernel: `Cluster`, one ReplicationModel whose handlers
-        // dispatch to the leaderless, single-leader and multi-leader code (they change replica and
-        // client state and ask for effects; the network, timers and trace are the driver's), and
-        // `Simulation` = Driver<Cluster>, Hashable (equal clusters are equal whatever their message
-        // ids and traces). The operation history and the replication logs are persistent arrays
-        // (hash trees) that copies share. The checker.
+        // The REPL's replication models on the kernel, one type per folder behind one protocol
+        // (Leaderless/, SingleLeader/, MultiLeader/, with LeaderBased/ for what the leader models
+        // share), each with its own state and message type; their handlers change that state and
+        // ask for effects (the network, timers and trace are the driver's). Shared/: the tables,
+        // clients and history every model keeps, `Cluster` (the registry; `Simulation` is
+        // Driver<Cluster>, Hashable whatever the message ids and traces), notes as data, versions
+        // and version vectors (history and logs are persistent arrays copies share), the checker.
         .target(
             name: "ReplabModels",
             dependencies: ["ReplabKernel", .product(name: "HashTreeCollections", package: "swift-collections")],

@@ -3,7 +3,7 @@ import ReplabKernel
 /// What a client and the node it asks send each other in the leader-based models.
 public enum ClientMessage: Sendable, Hashable {
     /// Leader-based models: a client's write to a leader, and its answer.
-    case clientWrite(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64)
+    indirect case clientWrite(op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64)
     case writeResult(op: Int, ok: Bool, reason: String)
     /// Leader-based models: a client's read of one node's copy, and its answer.
     case clientRead(op: Int, key: String)

@@ -3,26 +3,26 @@ import ReplabKernel
 /// What the participants of a leaderless cluster send each other.
 public enum LeaderlessMessage: Sendable, Hashable {
     /// A version to store (client or coordinator → replica). `op` is 0 for repairs and handoffs.
-    case write(op: Int, key: String, version: Version)
+    indirect case write(op: Int, key: String, version: Version)
     case writeAck(op: Int, key: String)
     case read(op: Int, key: String)
-    case readReply(op: Int, key: String, versions: [Version])
+    indirect case readReply(op: Int, key: String, versions: [Version])
     /// Node-coordinated clusters: a client's request to its coordinator.
     /// `timestamp` is the last-write-wins timestamp the client stamped on the write.
-    case request(op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, timestamp: UInt64)
+    indirect case request(op: Int, kind: OpKind, key: String, value: Value?, context: VersionVector, timestamp: UInt64)
     /// Node-coordinated clusters: the coordinator's answer.
-    case response(op: Int, ok: Bool, versions: [Version], reason: String)
+    indirect case response(op: Int, ok: Bool, versions: [Version], reason: String)
     /// Read repair: the newest versions for a replica that answered with older ones.
-    case repair(key: String, versions: [Version])
+    indirect case repair(key: String, versions: [Version])
     /// Sloppy quorums: a write for an unreachable primary, stored apart by a fallback as a hint
     /// naming `owner`.
-    case hintedWrite(op: Int, key: String, version: Version, owner: Address)
+    indirect case hintedWrite(op: Int, key: String, version: Version, owner: Address)
     /// Hinted handoff: a fallback hands a hint to its owner, which acknowledges it.
-    case handoff(HandoffMessage)
+    indirect case handoff(HandoffMessage)
     /// A replica refuses a write (too many siblings); the operation fails with `reason`.
-    case writeRefused(op: Int, key: String, reason: String)
+    indirect case writeRefused(op: Int, key: String, reason: String)
     /// Anti-entropy: one step of a Merkle-tree exchange.
-    case merkle(MerkleMessage)
+    indirect case merkle(MerkleMessage)
 
     /// A short kind name for lists and JSON (`write`, `ack`, …).
     public var kind: String {

@@ -8,7 +8,7 @@ public enum MultiLeaderMessage: Sendable, Hashable, CarriesClientTraffic {
     /// the ones it lacks.
     case missing(have: VersionVector)
     /// Multi-leader: a write propagating along the topology, with the leaders it has passed.
-    case propagate(ReplicatedWrite, path: [Address])
+    indirect case propagate(ReplicatedWrite, path: [Address])
 
     /// A short kind name for lists and JSON (`write`, `ack`, …).
     public var kind: String {

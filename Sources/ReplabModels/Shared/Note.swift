@@ -3,7 +3,10 @@ import ReplabKernel
 /// A state change worth showing where it happened, as data: who (the trace entry's node), what
 /// (the case) and which keys, versions, entries and nodes. The renderers make the words
 /// (`ReplabRender/NoteText.swift`); `kind` is the category the trace format lists.
-public enum Note: Sendable, Hashable {
+///
+/// `indirect`: a note is boxed, so the trace's entries stay small (a note holds versions and
+/// log entries; most entries are sends and deliveries).
+public indirect enum Note: Sendable, Hashable {
     // MARK: Every model: a replica's table
 
     /// A tombstone was stored (`cause`: a repair, a handoff, … or nil for a client's write).

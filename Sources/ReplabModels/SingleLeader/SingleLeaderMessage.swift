@@ -5,7 +5,7 @@ public enum SingleLeaderMessage: Sendable, Hashable, CarriesClientTraffic {
     /// A client's request or its answer (ClientMessage).
     case client(ClientMessage)
     /// Single-leader: a log entry shipped from the leader to a follower, and its acknowledgement.
-    case replicate(ReplicatedWrite)
+    indirect case replicate(ReplicatedWrite)
     case replicateAck(op: Int, index: UInt64, epoch: Int)
     /// Single-leader with fencing: "your epoch is old; the leader is now …".
     case fenced(epoch: Int, leader: Address)
@@ -18,7 +18,7 @@ public enum SingleLeaderMessage: Sendable, Hashable, CarriesClientTraffic {
     /// Single-leader catch-up: one entry of the leader's log resent to a follower that lacks it,
     /// with the length of the leader's log and the leader's epoch (nil entry: the leader's log is
     /// empty).
-    case catchUp(ReplicatedWrite?, length: UInt64, epoch: Int)
+    indirect case catchUp(ReplicatedWrite?, length: UInt64, epoch: Int)
 
     /// A short kind name for lists and JSON (`write`, `ack`, …).
     public var kind: String {

@@ -4,8 +4,9 @@ import ReplabKernel
 /// schedule led to them. The driver compares its part (the messages in flight as a multiset of
 /// `from → to: payload` without ids, timers as a multiset without their order, faults, virtual
 /// time, the seed's position; `Driver`'s `Hashable`); the cluster compares what a later
-/// delivery, tick or command can depend on (replicas, clients, operations in progress and their
-/// outcomes, settings) and leaves out what only records or words the past:
+/// delivery, tick or command can depend on (its model and that model's own state, the replicas'
+/// tables, clients, operations in progress and their outcomes, settings) and leaves out what
+/// only records or words the past:
 /// - when an operation started or ended (its outcome, the version it wrote and what it read stay);
 /// - the completions and notes of the current command.
 /// The explorer's visited set and the undo tests rely on this: two schedules that reach the

@@ -175,6 +175,24 @@ extension LeaderBased {
         }
     }
 
+    /// What a leader checks before it writes a row, answering the client itself when the write
+    /// goes no further: a business rule it would break (Rules.swift), an insert of a row that
+    /// exists (refused), an update of a row that does not (nothing to do). Returns whether it
+    /// answered.
+    mutating func answeredBeforeWriting(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) -> Bool {
+        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return true }
+        if kind == .insert && hasRow(key, at: me) {
+            send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: "row \(key) exists")))
+            return true
+        }
+        if kind == .update && !hasRow(key, at: me) {
+            note(me, .updateFoundNoRow(key: key))
+            send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
+            return true
+        }
+        return false
+    }
+
     /// Hook for the leaders' write handlers: refuses a write that breaks a rule on the accepting
     /// node's own copy (the client hears why) and returns true; false lets the write go on.
     mutating func refusedByRule(op: Int, kind: OpKind, key: String, value: Value?, client: Address, at me: Address) -> Bool {

@@ -97,16 +97,7 @@ struct MultiLeaderModel: LeaderBased {
     mutating func multiLeaderAccepts(
         op: Int, kind: OpKind, key: String, value: Value?, timestamp: UInt64, client: Address, at me: Address
     ) {
-        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
-        if kind == .insert && hasRow(key, at: me) {
-            send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: "row \(key) exists")))
-            return
-        }
-        if kind == .update && !hasRow(key, at: me) {
-            note(me, .updateFoundNoRow(key: key))
-            send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
-            return
-        }
+        if answeredBeforeWriting(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }
         var state = replication[me.replicaIndex]
         state.written += 1
         let dot = Dot(me, state.written)

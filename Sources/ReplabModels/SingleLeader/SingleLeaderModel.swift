@@ -180,16 +180,7 @@ struct SingleLeaderModel: LeaderBased {
                 .client(.writeResult(op: op, ok: false, reason: "\(me.name) is not the leader (\(state.leader?.name ?? "?") is)")))
             return
         }
-        if refusedByRule(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }  // Rules.swift
-        if kind == .insert && hasRow(key, at: me) {
-            send(from: me, to: client, .client(.writeResult(op: op, ok: false, reason: "row \(key) exists")))
-            return
-        }
-        if kind == .update && !hasRow(key, at: me) {
-            note(me, .updateFoundNoRow(key: key))
-            send(from: me, to: client, .client(.writeResult(op: op, ok: true, reason: "no row \(key): nothing updated")))
-            return
-        }
+        if answeredBeforeWriting(op: op, kind: kind, key: key, value: value, client: client, at: me) { return }
         let index = UInt64(state.log.count + 1)
         let version = Version(
             value: value, dot: Dot(me, index), context: VersionMerge.context(of: replicas[me.replicaIndex].store[key] ?? []),

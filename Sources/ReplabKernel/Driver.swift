@@ -141,7 +141,7 @@ public struct Driver<Model: ReplicationModel> {
     mutating func put(_ message: Model.Message, from: Address, to: Address) {
         let latency = state.latency(of: message, from: from, to: to)
         let id = storedWorld.storedNetwork.send(from: from, to: to, payload: message, now: now, latency: latency, step: step)
-        record(.sent(id, from: from, to: to, message))
+        if recordsTrace { record(.sent(id, from: from, to: to, message)) }
     }
 
     // MARK: - Deliveries
@@ -152,11 +152,11 @@ public struct Driver<Model: ReplicationModel> {
     mutating func deliver(_ envelope: Envelope<Model.Message>) {
         if envelope.deliverAt > now { advance(to: envelope.deliverAt) }
         storedWorld.storedStep += 1
-        if faults.isCrashed(envelope.to) {
+        if storedWorld.storedFaults.isCrashed(envelope.to) {
             record(.dropped(envelope.id, .receiverCrashed))
             return
         }
-        record(.delivered(envelope.id))
+        if recordsTrace { record(.delivered(envelope.id)) }
         perform { model, world, effects in model.receive(envelope, world, &effects) }
     }
 

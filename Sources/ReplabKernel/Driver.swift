@@ -59,18 +59,11 @@ public struct Driver<Model: ReplicationModel> {
         set { state[keyPath: path] = newValue }
     }
 
-    /// What a handler may read now.
-    @inlinable
-    public var world: World<Model.Message> { storedWorld }
-
     /// Appends an event to the trace at the current step and time.
     @inlinable
     public mutating func record(_ event: TraceEvent<Model.Message, Model.Note>) {
         if recordsTrace { trace.append(step: step, time: now, event) }
     }
-
-    /// Starts a new step (an operation starting, an operator's action) without delivering anything.
-    public mutating func beginStep() { storedWorld.storedStep += 1 }
 
     // MARK: - The delivery gate
 
@@ -119,8 +112,6 @@ public struct Driver<Model: ReplicationModel> {
             send: { send in put(send.message, from: send.from, to: send.to) },
             other: { effect in
                 switch effect {
-                case .send(let from, let to, let message):
-                    put(message, from: from, to: to)
                 case .setTimer(let time, let timer):
                     storedTimers.schedule(at: time, timer)
                 case .cancelTimer(let timer):

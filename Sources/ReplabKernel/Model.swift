@@ -71,10 +71,9 @@ public struct World<Message> {
     }
 }
 
-/// One thing a handler asks the driver to do.
+/// One thing a handler asks the driver to do besides sending (sends are kept apart, in order
+/// among these: see `Effects`).
 public enum Effect<Message, Timer, Note> {
-    /// Put a message in flight.
-    case send(from: Address, to: Address, Message)
     /// Wake the model with `Timer` at virtual time `at` (or the first tick after it).
     case setTimer(at: UInt64, Timer)
     /// Forget every pending timer equal to this one.
@@ -118,13 +117,6 @@ public struct Effects<Message, Timer, Note> {
 
     @inlinable public var isEmpty: Bool { sendCount == 0 && others.isEmpty }
 
-    /// Every effect asked for so far, in order.
-    public var list: [Effect<Message, Timer, Note>] {
-        var all: [Effect<Message, Timer, Note>] = []
-        forEach { all.append($0) }
-        return all
-    }
-
     /// Calls `apply` with each send, and `other` with each other effect, in the order asked.
     @inlinable @inline(__always)
     public func forEach(send apply: (Send) -> Void, other: (Effect<Message, Timer, Note>) -> Void) {
@@ -145,10 +137,6 @@ public struct Effects<Message, Timer, Note> {
             other(others[next].effect)
             next += 1
         }
-    }
-
-    func forEach(_ body: (Effect<Message, Timer, Note>) -> Void) {
-        forEach(send: { body(.send(from: $0.from, to: $0.to, $0.message)) }, other: body)
     }
 
     @inlinable @inline(__always)
